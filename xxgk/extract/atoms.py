@@ -1,0 +1,122 @@
+"""Lines of text → atoms: label text, numbers, placeholders and blank cells, each with its place.
+
+A line is read as cells when it is a Markdown pipe row or holds tabs (the cell borders survive), and as a
+stream otherwise, where numbers are cut out of the surrounding label text — the crawler form in which
+``…申请数量21710000218二、上年结转…`` has lost every border. In a stream, a digit run that runs straight
+into the numbering of the next label (``40000042.其他…``) gives that last digit back to the label.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
+
+
+class Atom(NamedTuple):
+    kind: str  # text / num / ph / blank
+    text: str
+    line: int  # 1-based
+    col: int
+    end_col: int
+
+
+_SEPARATOR_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBERS = re.compile(r"[\d.\s]+")
+PLACEHOLDER = re.compile(r"[/／\\—–\-－_~～×xX*]+|无|空|——|--|——")
+_STREAM = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?)|(?P<ws>\s+)|(?P<ph>(?<![^\s|])[/／—–－](?![^\s|]))|(?P<text>[^\d\s]+)"
+)
+_LABEL_NUMBER_AFTER = re.compile(r"[.．、]\s*[^\d\s.．]")
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*")
+
+
+def clean_line(line: str) -> str:
+    """Drop inline markup a converter leaves in table cells (``<u>``, ``**``) and full-width digits."""
+    if "<" in line or "*" in line:
+        line = _MARKUP.sub(lambda m: " " * len(m.group(0)), line)
+    return line.translate(_FULLWIDTH_DIGITS)
+
+
+def is_pipe_row(line: str) -> bool:
+    s = line.lstrip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def is_separator_row(line: str) -> bool:
+    return _SEPARATOR_ROW.fullmatch(line) is not None and "-" in line
+
+
+def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom]) -> None:
+    """One bordered cell: blank, a number (or several separated by spaces), a placeholder, or text."""
+    stripped = cell.strip()
+    if not stripped:
+        out.append(Atom(BLANK, "", lineno, start, start + len(cell)))
+        return
+    lead = start + (len(cell) - len(cell.lstrip()))
+    if _NUMBER.fullmatch(stripped):
+        out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped)))
+    elif _NUMBERS.fullmatch(stripped):
+        for m in _NUMBER.finditer(cell):
+            out.append(Atom(NUM, m.group(0), lineno, start + m.start(), start + m.end()))
+    elif PLACEHOLDER.fullmatch(stripped):
+        out.append(Atom(PH, stripped, lineno, lead, lead + len(stripped)))
+    else:
+        out.append(Atom(TEXT, stripped, lineno, lead, lead + len(stripped)))
+
+
+def _stream_atoms(text: str, lineno: int, offset: int, out: list[Atom]) -> None:
+    """A borderless stretch: cut numbers out of the label text around them."""
+    carry = ""  # a label-number digit handed on to the text that follows
+    carry_col = 0
+    for m in _STREAM.finditer(text):
+        kind = m.lastgroup
+        s, e = m.start() + offset, m.end() + offset
+        tok = m.group(0)
+        if kind == "ws":
+            continue
+        if kind == "num":
+            if "." not in tok and _LABEL_NUMBER_AFTER.match(text, m.end()):
+                # "40000042.其他" → 4000004 | "2.其他"; a lone "2." is all label.
+                if len(tok) > 1:
+                    out.append(Atom(NUM, tok[:-1], lineno, s, e - 1))
+                carry, carry_col = tok[-1], e - 1
+                continue
+            out.append(Atom(NUM, tok, lineno, s, e))
+        elif kind == "ph":
+            out.append(Atom(PH, tok, lineno, s, e))
+        else:
+            if carry:
+                tok, s, carry = carry + tok, carry_col, ""
+            if out and out[-1].kind == TEXT and out[-1].line == lineno and out[-1].end_col >= s - 1:
+                prev = out.pop()
+                tok, s = prev.text + tok, prev.col
+            out.append(Atom(TEXT, tok, lineno, s, e))
+
+
+def line_atoms(line: str, lineno: int, offset: int = 0) -> list[Atom]:
+    """The atoms of one line (or of a stretch of it starting at column `offset`); Markdown rules give none."""
+    line = clean_line(line.rstrip("\r\n"))
+    out: list[Atom] = []
+    if offset:
+        line = " " * offset + line
+    if is_pipe_row(line):
+        if is_separator_row(line):
+            return out
+        first = line.index("|")
+        last = line.rindex("|")
+        pos = first + 1
+        for cell in line[first + 1 : last].split("|"):
+            _cell_atoms(cell, lineno, pos, out)
+            pos += len(cell) + 1
+    elif "\t" in line:
+        pos = 0
+        for cell in line.split("\t"):
+            _cell_atoms(cell, lineno, pos, out)
+            pos += len(cell) + 1
+    else:
+        _stream_atoms(line, lineno, 0, out)
+    return out

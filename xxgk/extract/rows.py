@@ -1,0 +1,117 @@
+"""Atoms → printed rows (a label and its value slots), and rows → the fixed row sequence of a table.
+
+Rows are aligned to the template by dynamic programming over label similarity *and* order, never by exact
+strings: OCR garbles labels, PDF extraction splits merged labels over lines, and some converters drop
+them altogether. An unlabelled row may only take a template row between its labelled neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from xxgk.extract.atoms import BLANK, TEXT, Atom
+from xxgk.extract.document import normalise
+
+UNLABELLED_SCORE = 0.5
+MIN_GAIN = 0.35
+_ITEM_NO = re.compile(r"(\d)\.")
+
+
+@dataclass
+class PrintedRow:
+    label: str  # normalised label text on the same line as the values (or run straight into them)
+    label_atoms: list[Atom] = field(default_factory=list)
+    slots: list[Atom] = field(default_factory=list)
+
+    @property
+    def atoms(self) -> list[Atom]:
+        return self.label_atoms + self.slots
+
+
+def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRow]:
+    """Group atoms into rows: label text followed by values; a new line or new label starts a new row.
+
+    `leading_blanks`: whether empty cells before a row's first value are cells of the table (table 四, with
+    no label column) rather than empty label columns (table 三).
+    """
+    rows: list[PrintedRow] = []
+    label: list[Atom] = []
+    slots: list[Atom] = []
+
+    def emit() -> None:
+        nonlocal label, slots
+        while slots and slots[-1].kind == BLANK:  # trailing empties belong to the layout, not to cells
+            slots.pop()
+        if slots:
+            rows.append(PrintedRow(normalise("".join(a.text for a in label)), label, slots))
+        label, slots = [], []
+
+    for a in atoms:
+        if a.kind == TEXT:
+            if slots:
+                emit()
+            if label and label[-1].line != a.line:
+                label = []
+            label.append(a)
+            continue
+        if slots and slots[-1].line != a.line:
+            emit()
+        if label and label[-1].line != a.line:
+            label = []
+        if a.kind == BLANK and not slots and not (leading_blanks and not label):
+            continue
+        slots.append(a)
+    emit()
+    return rows
+
+
+def label_similarity(label: str, item: str, group: str = "") -> float:
+    """How well a printed label matches a template row's item label (0..1), numbering-aware."""
+    if not label:
+        return UNLABELLED_SCORE
+    item_n = normalise(item)
+    score = max(fuzz.partial_ratio(item_n, label), fuzz.ratio(item_n, label)) / 100.0
+    if group:
+        score = max(score, 0.9 * fuzz.partial_ratio(normalise(group) + item_n, label) / 100.0)
+    want = _ITEM_NO.match(item_n)
+    if want:
+        numbers = _ITEM_NO.findall(label)
+        if numbers and want.group(1) not in numbers:
+            score *= 0.6
+    elif _ITEM_NO.match(label):
+        score *= 0.8  # a numbered sub-row label against an unnumbered template row
+    return score
+
+
+def align(rows: Sequence[PrintedRow], scores: list[list[float]]) -> list[int | None]:
+    """For each template row, the index of the printed row assigned to it (order kept), or None.
+
+    `scores[i][j]` is printed row i against template row j; a pair counts only above MIN_GAIN.
+    """
+    n, m = len(rows), len(scores[0]) if scores else 0
+    dp = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row_i = scores[i - 1]
+        dp_i, dp_prev = dp[i], dp[i - 1]
+        for j in range(1, m + 1):
+            best = dp_prev[j] if dp_prev[j] >= dp_i[j - 1] else dp_i[j - 1]
+            gain = row_i[j - 1] - MIN_GAIN
+            if gain > 0 and dp_prev[j - 1] + gain > best:
+                best = dp_prev[j - 1] + gain
+            dp_i[j] = best
+    assigned: list[int | None] = [None] * m
+    i, j = n, m
+    while i > 0 and j > 0:
+        gain = scores[i - 1][j - 1] - MIN_GAIN
+        if gain > 0 and abs(dp[i][j] - (dp[i - 1][j - 1] + gain)) < 1e-9:
+            assigned[j - 1] = i - 1
+            i, j = i - 1, j - 1
+        elif dp[i][j] == dp[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return assigned

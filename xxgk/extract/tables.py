@@ -1,0 +1,89 @@
+"""What reading a table produces, shared by the three table readers: cells with provenance, and events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xxgk.extract.atoms import NUM, Atom
+from xxgk.extract.document import atoms_place
+from xxgk.extract.readings import MAX_GAP, Reading
+from xxgk.extract.rows import PrintedRow
+from xxgk.extract.solve import Settled, settle
+from xxgk.model.report import CellDetail, Number, TableEvent
+
+_STATUS = {
+    "number": "number",
+    "derived": "derived",
+    "blank": "blank",
+    "placeholder": "placeholder",
+    "ambiguous": "ambiguous",
+    "unfilled": "ambiguous",
+}
+
+_KIND_TEXT = {
+    "short": "只印有{m}个数值，应为{k}个",
+    "long": "印有{m}个数值，多于应有的{k}个",
+    "split": "数字连在一起（{raw}），已按表内勾稽关系拆分",
+    "unreadable": "无法读出{k}个数值（印有“{raw}”）",
+}
+
+
+def capacity_fits(slots: Sequence[Atom], k: int) -> bool:
+    """Whether the printed slots could fill k cells under some reading the layout allows."""
+    fewest = len(slots)
+    most = sum(len(a.text) if a.kind == NUM and "." not in a.text else 1 for a in slots)
+    return fewest <= k + MAX_GAP and most >= k - MAX_GAP
+
+
+def settle_row(readings: tuple[Reading, ...], k: int) -> list[Settled]:
+    return settle(readings, k)
+
+
+@dataclass
+class TableResult:
+    table: str  # 二 / 三 / 四
+    found: bool = False
+    columns: list[str] = field(default_factory=list)
+    values: dict[str, Number | None] = field(default_factory=dict)
+    details: dict[str, CellDetail] = field(default_factory=dict)
+    events: list[TableEvent] = field(default_factory=list)
+    atoms: list[Atom] = field(default_factory=list)
+
+    def event(self, kind: str, row: str | None, message: str, *, resolved: bool = True, atoms: Sequence[Atom] = ()) -> None:
+        self.events.append(TableEvent(kind=kind, row=row, message=message, resolved=resolved, place=atoms_place(list(atoms))))
+
+    def row_event(self, kind: str, row_key: str, row: PrintedRow, k: int, where: str) -> None:
+        raw = "".join(a.text or "□" for a in row.slots)
+        text = _KIND_TEXT.get(kind, kind).format(m=len([a for a in row.slots if a.text]), k=k, raw=raw)
+        label = row.label[:16] or "（无标签行）"
+        self.event(f"{kind}_row", row_key, f"{where}“{label}”行{text}", resolved=kind != "unreadable", atoms=row.slots)
+
+    def mark_unresolved(self, row_key: str) -> None:
+        for ev in self.events:
+            if ev.row == row_key:
+                ev.resolved = False
+
+    def put(self, key: str, cell: Settled, row: PrintedRow | None) -> None:
+        atoms = list(cell.atoms) or (row.slots if row else [])
+        note = ""
+        if cell.status == "derived":
+            note = "未印出数值，由本行或本表勾稽关系唯一确定"
+        elif cell.status in ("ambiguous", "unfilled"):
+            note = "印出的数值有多种读法，均符合表内勾稽关系"
+        self.values[key] = cell.value
+        self.details[key] = CellDetail(
+            raw=cell.raw,
+            status=_STATUS.get(cell.status, "ambiguous"),  # type: ignore[arg-type]
+            place=atoms_place(atoms),
+            alternatives=list(cell.alternatives),
+            note=note,
+        )
+
+    def absent(self, key: str) -> None:
+        self.values[key] = None
+        self.details[key] = CellDetail(status="absent")
+
+    def missing_column(self, key: str) -> None:
+        self.values[key] = None
+        self.details[key] = CellDetail(status="missing_column", note="原表没有此列")
