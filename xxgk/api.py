@@ -1,0 +1,59 @@
+"""The public entry points: read a report from a path, bytes or text; check it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from xxgk.errors import ReadError
+from xxgk.extract.pipeline import parse_text
+from xxgk.formats.text import decode
+from xxgk.model.report import Report, SourceDoc
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+
+
+def parse(source: str | Path | bytes, *, name: str | None = None) -> Report:
+    """A Report from a file path, raw bytes, or the text itself.
+
+    A str is taken as a path when it names an existing file, otherwise as the report's text.
+    Raises ReadError (with a one-line reason) when the input cannot be read as a report at all.
+    """
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096 and Path(source).is_file()):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReadError(str(path), exc.strerror or str(exc)) from None
+        return parse_bytes(data, name or str(path))
+    if isinstance(source, bytes):
+        return parse_bytes(source, name or "<bytes>")
+    if isinstance(source, str) and "\n" not in source and len(source) < 4096 and (source.endswith(tuple(s for s in TEXT_SUFFIXES if s)) or "/" in source):
+        raise ReadError(source, "no such file")
+    return _from_text(source, SourceDoc(path=name, kind=_kind(name or "", source)), name or "<text>")
+
+
+def parse_bytes(data: bytes, name: str) -> Report:
+    text, encoding = decode(data, name)
+    doc = SourceDoc(path=name, kind=_kind(name, text), encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+    return _from_text(text, doc, name)
+
+
+def _from_text(text: str, doc: SourceDoc, name: str) -> Report:
+    if not text.strip():
+        raise ReadError(name, "empty file")
+    report = parse_text(text, doc)
+    if not _looks_like_report(report):
+        raise ReadError(name, "not a government information disclosure annual report (no sections or tables of the format found)")
+    return report
+
+
+def _looks_like_report(report: Report) -> bool:
+    found_tables = sum(1 for t in report.tables.values() if t.found)
+    return len(report.sections) >= 2 or found_tables >= 2 or ("信息公开" in report.text[:5000] and found_tables >= 1)
+
+
+def _kind(name: str, text: str) -> str:
+    if name.endswith((".md", ".markdown")) or text.count("\n|") > 5:
+        return "markdown"
+    return "text"

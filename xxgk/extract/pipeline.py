@@ -1,0 +1,114 @@
+"""Text → Report: the chain of small steps, each pure, each testable on its own.
+
+sections → table regions → tables 二, 三, 四 → identity (agency, year, period) → layout version.
+"""
+
+from __future__ import annotations
+
+from xxgk.catalogue import cell_keys
+from xxgk.extract.document import Document
+from xxgk.extract.meta import is_legacy, read_meta
+from xxgk.extract.regions import find_regions
+from xxgk.extract.sections import find_headings
+from xxgk.extract.table2 import read_table2
+from xxgk.extract.table3 import read_table3
+from xxgk.extract.table4 import read_table4
+from xxgk.extract.tables import TableResult
+from xxgk.model.report import Agency, CellDetail, Place, Report, Section, SourceDoc, TableInfo
+from xxgk.region import locate
+
+EXTRACTOR_VERSION = "1"
+_LEGACY_NOTE = "旧版（2019年过渡格式或更早）报表，不对应2021年格式的200个单元格"
+
+
+def _sections(doc: Document) -> list[Section]:
+    headings = find_headings(doc.text)
+    out: list[Section] = []
+    for i, h in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(doc.text)
+        out.append(
+            Section(
+                index=h.index,
+                numeral=h.numeral,
+                title=h.title,
+                standard=h.standard,
+                text=doc.text[h.end : end].strip(),
+                place=doc.place(h.start, end),
+            )
+        )
+    return out
+
+
+def _table(doc: Document, span: tuple[int, int] | None, reader: str) -> TableResult:
+    if span is None:
+        return TableResult({"t2": "二", "t3": "三", "t4": "四"}[reader])
+    atoms = doc.atoms(*span)
+    if reader == "t2":
+        return read_table2(atoms, doc.text)
+    if reader == "t3":
+        return read_table3(atoms)
+    return read_table4(atoms)
+
+
+def parse_text(text: str, source: SourceDoc | None = None) -> Report:
+    """Read one report's text. Never raises for odd content: what it cannot read stays null and says so."""
+    doc = Document(text.replace("\r\n", "\n").replace("\r", "\n"))
+    sections = _sections(doc)
+    regions = find_regions(doc.text, find_headings(doc.text))
+    results = {name: _table(doc, getattr(regions, name), name) for name in ("t2", "t3", "t4")}
+    meta = read_meta(doc.text, doc.lines)
+    legacy = is_legacy(doc.text, meta.year, results["t3"].found)
+
+    cells: dict[str, int | float | None] = {}
+    details: dict[str, CellDetail] = {}
+    for key in cell_keys():
+        table = results[key[:2]]
+        if legacy:
+            cells[key] = None
+            details[key] = CellDetail(status="absent", note=_LEGACY_NOTE)
+        else:
+            cells[key] = table.values.get(key)
+            details[key] = table.details.get(key) or CellDetail(status="absent")
+
+    tables = {}
+    for name, res in results.items():
+        span = getattr(regions, name)
+        tables[res.table] = TableInfo(
+            found=res.found,
+            place=doc.place(*span) if span and span[1] > span[0] else None,
+            columns=res.columns,
+            events=[] if legacy else res.events,
+        )
+    region = locate(meta.agency or "")
+    agency = Agency(
+        name=meta.agency,
+        level=region.level,
+        province=region.province,
+        city=region.city,
+        county=region.county,
+        division_code=region.code,
+    )
+    t3_rows = sum(1 for k, d in details.items() if k.startswith("t3.") and k.endswith(".total") and d.status != "absent")
+    version = "legacy" if legacy else "2021" if t3_rows >= 20 else "unknown"
+    src = source or SourceDoc()
+    src.lines = len(doc.lines)
+    return Report(
+        agency=agency,
+        year=meta.year,
+        title_year=meta.title_year,
+        published=meta.published,
+        period=meta.period,
+        format_version=version,
+        sections=sections,
+        tables=tables,
+        cells=cells,
+        details=details,
+        source=src,
+        extractor_version=EXTRACTOR_VERSION,
+        notes=[_LEGACY_NOTE] if legacy else [],
+        text=doc.text,
+        places={
+            "agency": Place(line=meta.agency_line) if meta.agency_line else None,
+            "period": Place(line=meta.period_line) if meta.period_line else None,
+        },
+    )

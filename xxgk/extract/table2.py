@@ -1,0 +1,83 @@
+"""Table 二: six labelled rows (规章, 行政规范性文件 with three cells; 许可, 处罚, 强制, 收费 with one).
+
+The table has no arithmetic of its own, so run-together digits (``行政规范性文件6233440``) can only be cut
+where the report's own text pins a cell ("本年度制发行政规范性文件62件"); otherwise every cut stays an
+alternative and the cells stay null.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from xxgk.catalogue import T2_ROWS, T2Row
+from xxgk.extract.atoms import TEXT, Atom
+from xxgk.extract.document import normalise
+from xxgk.extract.readings import Reading, row_readings, values_of
+from xxgk.extract.rows import PrintedRow
+from xxgk.extract.solve import settle
+from xxgk.extract.tables import TableResult
+
+_NARRATIVE = {
+    ("t2.normative.made", 0): re.compile(r"制发(?:的)?(?:行政)?规范性文件\s*(\d+)\s*件"),
+    ("t2.normative.in_force", 2): re.compile(r"现行有效(?:的)?(?:行政)?规范性文件\s*(\d+)\s*件"),
+}
+
+
+def _find_row(atoms: Sequence[Atom], row: T2Row) -> tuple[Atom, list[Atom]] | None:
+    """The first label atom ending in the row's label with values after it on its line, and those values."""
+    names = tuple(normalise(n) for n in (row.label, *row.aliases))
+    for i, a in enumerate(atoms):
+        if a.kind != TEXT or not normalise(a.text).endswith(names):
+            continue
+        slots = []
+        for b in atoms[i + 1 :]:
+            if b.kind == TEXT or b.line != a.line:
+                break
+            slots.append(b)
+        if any(s.kind != "blank" for s in slots):
+            return a, slots
+    return None
+
+
+def _pin_by_text(keys: Sequence[str], readings: tuple[Reading, ...], text: str) -> tuple[tuple[Reading, ...], str]:
+    """Keep the readings that agree with what the report's text states about these cells."""
+    stated: list[str] = []
+    kept = readings
+    for (key, pos), pattern in _NARRATIVE.items():
+        if key not in keys:
+            continue
+        m = pattern.search(text)
+        if not m:
+            continue
+        value = int(m.group(1))
+        narrowed = tuple(r for r in kept if values_of(r)[pos] == value)
+        if narrowed:
+            kept = narrowed
+            stated.append(m.group(0))
+    return kept, "；".join(stated)
+
+
+def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
+    result = TableResult("二")
+    for row in T2_ROWS:
+        found = _find_row(atoms, row)
+        if found is None:
+            for key in row.keys:
+                result.absent(key)
+            result.event("absent_row", row.keys[0], f"表二未找到“{row.label}”行", resolved=False)
+            continue
+        result.found = True
+        label, slots = found
+        k = len(row.keys)
+        rr = row_readings(slots, k, allow_decimal=row.keys[0] == "t2.fees.amount")
+        printed = PrintedRow(normalise(label.text)[-12:], [label], slots)
+        readings, stated = _pin_by_text(row.keys, rr.readings, text) if len(rr.readings) > 1 else (rr.readings, "")
+        settled = settle(readings, k)
+        resolved = not any(s.status == "ambiguous" for s in settled)
+        if rr.kind != "exact" and (rr.kind != "split" or rr.considered > 1):
+            how = f"正文“{stated}”" if stated else "表内关系"
+            result.row_event(rr.kind, row.keys[0], printed, k, "表二", resolved=resolved, how=how)
+        for key, cell in zip(row.keys, settled, strict=True):
+            result.put(key, cell, printed)
+    return result

@@ -1,0 +1,91 @@
+"""Table 四: 3 groups × 5 cells, read as one sequence of 15 slots, whatever rows they were printed on.
+
+The printed layouts differ (one row of 15, three rows of 5, three small tables) but the order never does:
+行政复议, then 未经复议直接起诉, then 复议后起诉, each 维持, 纠正, 其他, 尚未审结, 总计. The group relations
+(总计 = the four before it) choose among the readings of run-together digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xxgk.catalogue import T4_COLUMN_KEYS, T4_GROUP_KEYS, t4_key
+from xxgk.extract.atoms import BLANK, TEXT, Atom
+from xxgk.extract.readings import Values, row_readings
+from xxgk.extract.rows import PrintedRow
+from xxgk.extract.solve import settle
+from xxgk.extract.tables import TableResult
+
+GROUP = len(T4_COLUMN_KEYS)
+K = GROUP * len(T4_GROUP_KEYS)
+_PROSE_MIN = 30  # a text line this long without cells is prose: the table has ended
+
+
+def _check(values: Values) -> bool:
+    for g in range(0, K, GROUP):
+        part = values[g : g + GROUP]
+        if None not in part and part[-1] != sum(part[:-1]):  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def _derive(values: Values) -> Values | None:
+    out = list(values)
+    for g in range(0, K, GROUP):
+        part = out[g : g + GROUP]
+        missing = [i for i, v in enumerate(part) if v is None]
+        if len(missing) != 1:
+            continue
+        i = missing[0]
+        if i == GROUP - 1:
+            value = sum(v for v in part[:-1] if v is not None)
+        else:
+            value = part[-1] - sum(v for j, v in enumerate(part[:-1]) if j != i and v is not None)  # type: ignore[operator]
+        if value < 0:
+            return None
+        out[g + i] = value
+    return tuple(out)
+
+
+def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
+    """The value slots of the table, in order: the cells of lines that hold values, until prose begins."""
+    slots: list[Atom] = []
+    by_line: dict[int, list[Atom]] = {}
+    for a in atoms:
+        by_line.setdefault(a.line, []).append(a)
+    for _, line in sorted(by_line.items()):
+        values = [a for a in line if a.kind != TEXT]
+        text = "".join(a.text for a in line if a.kind == TEXT)
+        prose = len(text) >= _PROSE_MIN and ("。" in text or not values)
+        if prose or not any(a.kind != BLANK for a in values):
+            if prose and slots:
+                break
+            continue
+        while values and values[-1].kind == BLANK:
+            values.pop()
+        slots.extend(values)
+    return slots
+
+
+def read_table4(atoms: Sequence[Atom]) -> TableResult:
+    result = TableResult("四")
+    slots = table_slots(atoms)
+    keys = [t4_key(g, c) for g in T4_GROUP_KEYS for c in T4_COLUMN_KEYS]
+    if not slots:
+        for key in keys:
+            result.absent(key)
+        return result
+    result.found = True
+    rr = row_readings(slots, K, check=_check, derive=_derive)
+    pseudo = PrintedRow("表四", [], slots)
+    if rr.kind != "exact" and (rr.kind != "split" or rr.considered > 1):
+        result.row_event(rr.kind, "t4", pseudo, K, "表四")
+    settled = settle(rr.readings, K)
+    if rr.kind == "unreadable" or (len(rr.readings) > 1 and any(s.status == "ambiguous" for s in settled)):
+        result.mark_unresolved("t4")
+    for key, cell in zip(keys, settled, strict=True):
+        result.put(key, cell, pseudo)
+    return result
+
+
+__all__ = ["read_table4"]
