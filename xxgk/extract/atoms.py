@@ -57,6 +57,9 @@ def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom]) -> None:
         out.append(Atom(BLANK, "", lineno, start, start + len(cell)))
         return
     lead = start + (len(cell) - len(cell.lstrip()))
+    if stripped.isascii() and stripped.isdigit():  # the common case, without a regex
+        out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped)))
+        return
     if _NUMBER.fullmatch(stripped):
         out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped)))
     elif _NUMBERS.fullmatch(stripped):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from xxgk.extract.atoms import Atom, line_atoms
@@ -67,10 +68,18 @@ class Document:
         return out
 
 
-def atoms_place(atoms: list[Atom] | tuple[Atom, ...]) -> Place | None:
+def place_dict(atoms: Sequence[Atom]) -> dict[str, int] | None:
+    """The span of some atoms as a plain dict of Place fields (validated in bulk with the report)."""
     if not atoms:
         return None
     a, b = atoms[0], atoms[-1]
+    if len(atoms) == 1:
+        return {"line": a.line, "col": a.col, "end_col": a.end_col}
     if a.line == b.line:
-        return Place(line=a.line, col=min(x.col for x in atoms), end_col=max(x.end_col for x in atoms))
-    return Place(line=a.line, col=a.col, end_line=b.line, end_col=b.end_col)
+        return {"line": a.line, "col": min(x.col for x in atoms), "end_col": max(x.end_col for x in atoms)}
+    return {"line": a.line, "col": a.col, "end_line": b.line, "end_col": b.end_col}
+
+
+def atoms_place(atoms: Sequence[Atom]) -> Place | None:
+    d = place_dict(atoms)
+    return Place(**d) if d else None

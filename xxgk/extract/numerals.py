@@ -19,11 +19,12 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍
 ARABIC = r"\d+(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 CHINESE = f"[{_CN_DIGITS}]+"
 NUMBER = (
-    rf"(?:(?<![\d.,])(?:{ARABIC})"
-    rf"|(?<![第每逐统唯同单之任{_CN_DIGITS}])(?:{CHINESE}))"
+    rf"(?:\d(?<![\d.,]\d)(?:\d*(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d*(?:\.\d+)?)"
+    rf"|[{_CN_DIGITS}](?<![第每逐统唯同单之任{_CN_DIGITS}][{_CN_DIGITS}])[{_CN_DIGITS}]*)"
 )
-"""A regex source for one number in running text. Chinese numerals glued to 第/统/唯… (第一, 统一, 唯一)
-are words or ordinals, not counts, and are not matched."""
+"""A regex source for one number in running text (``ARABIC`` or ``CHINESE``, not glued to a digit before
+it). Chinese numerals glued to 第/统/唯… (第一, 统一, 唯一) are words or ordinals, not counts. Each branch
+opens with a character class, which keeps the scan fast; the look-behinds only run on a digit."""
 _ARABIC_FULL = re.compile(ARABIC)
 
 
@@ -41,7 +42,16 @@ def parse_number(s: str) -> int | float | None:
         return float(plain) if "." in plain else int(plain)
     if any(c.isascii() and not (c.isdigit() or c == ".") for c in t):
         return None  # "1,2", "3a": not a number as printed
-    return _chinese(t)  # Chinese numerals, or mixed forms such as "1万"
+    return _SINGLE.get(t) if len(t) == 1 else _chinese(t)  # Chinese numerals, or mixed forms: "1万"
+
+
+_SINGLE = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"〇": 0, "两": 2}
+
+
+def parse_count(s: str) -> int | None:
+    """A count: ``parse_number`` when it gives a whole number, else None ("2.5件" is no count)."""
+    v = parse_number(s)
+    return v if isinstance(v, int) else None
 
 
 def _chinese(t: str) -> int | float | None:
@@ -58,40 +68,37 @@ def _chinese(t: str) -> int | float | None:
     return None
 
 
-_FW = re.compile("[０-９．]")
-_DROP = re.compile(r"[ \r\n\f\v\u3000\u00a0]+")  # tabs stay: they are cell borders
-_DIGIT_GAP = re.compile(r"(?<=\d)[ \r\n\f\v\u3000\u00a0]+(?=\d)")
-_BOXED_LINE = re.compile(r"^[^\n]*[\t|][^\n]*$|^[ \u3000]*#[^\n]*$", re.MULTILINE)
+_FW_CHARS = "０１２３４５６７８９．"
+_DROP = re.compile(r"([ \r\n\f\v\u3000\u00a0]+)")  # tabs stay: they are cell borders
+_DIGIT_GAP = re.compile(r"\d[ \r\n\f\v\u3000\u00a0]+(?=\d)")
 
 
 class Flat:
     """The text with whitespace closed up, and the way back from its offsets to the original's.
 
     PDF and OCR text breaks lines mid-word and mid-figure ("行政复\\n议", "答复 2\\n件"), so whitespace
-    is dropped, except one character between two digits (separate numbers must not merge), tabs, and the
-    line breaks around table rows and headings (a row is not a sentence of the prose around it).
-    Built from C-level regex scans and comprehensions: it runs on every report.
+    is dropped, except tabs (cell borders) and one character between two digits (separate numbers
+    must not merge). Readers treat tabs and the ``|`` and ``#`` of Markdown tables and headings as
+    sentence breaks, so a table row is never read as part of the prose around it.
+    Built from C-level splits and scans, not a loop over characters: it runs on every report.
     """
 
     def __init__(self, text: str) -> None:
-        src = text.translate(FULLWIDTH) if _FW.search(text) else text
-        drops = [m.span() for m in _DROP.finditer(src)]
-        keep = [m.start() for m in _DIGIT_GAP.finditer(src)]
-        for m in _BOXED_LINE.finditer(src):
-            keep += [i for i in (m.start() - 1, m.end()) if src[i : i + 1] == "\n"]
-        if keep:
-            drops = _spare(drops, sorted(set(keep)))
-        ends = [0, *(b for _, b in drops)]
-        segs = [src[e:s] for e, s in zip(ends, [*(a for a, _ in drops), len(src)], strict=True)]
+        src = text.translate(FULLWIDTH) if any(c in text for c in _FW_CHARS) else text
+        parts = _DROP.split(src)  # kept text, dropped run, kept text, …
+        at = list(accumulate(map(len, parts), initial=0))
+        segs, origs = parts[0::2], at[0::2]
+        keep = [m.start() + 1 for m in _DIGIT_GAP.finditer(src)]
+        if keep:  # a kept gap becomes a one-space segment (its offset is unlike any other's)
+            merged = sorted([*zip(origs, segs, strict=True), *((k, " ") for k in set(keep))])
+            origs, segs = [o for o, _ in merged], [s for _, s in merged]
         self.text = "".join(segs)
-        self.starts = list(accumulate((len(s) for s in segs), initial=0))
-        self.origs = ends
+        self.starts = list(accumulate(map(len, segs), initial=0))
+        self.origs = origs
         self.source = text
 
     def orig(self, i: int) -> int:
         k = bisect_right(self.starts, i) - 1
-        while k > 0 and self.starts[k] == self.starts[k - 1]:
-            k -= 1  # an empty segment (two drops back to back) maps nowhere
         return self.origs[k] + (i - self.starts[k])
 
     def span(self, a: int, b: int) -> tuple[int, int]:
@@ -100,25 +107,3 @@ class Flat:
     def excerpt(self, a: int, b: int) -> str:
         s, e = self.span(a, b)
         return self.source[s:e]
-
-
-def _spare(drops: list[tuple[int, int]], keep: list[int]) -> list[tuple[int, int]]:
-    """Cut the kept characters out of the runs to drop."""
-    starts = [a for a, _ in drops]
-    by_run: dict[int, list[int]] = {}
-    for k in keep:
-        i = bisect_right(starts, k) - 1
-        if i >= 0 and k < drops[i][1]:
-            by_run.setdefault(i, []).append(k)
-    out: list[tuple[int, int]] = []
-    prev = 0
-    for i in sorted(by_run):
-        out += drops[prev:i]
-        a, b = drops[i]
-        for k in by_run[i]:
-            out.append((a, k))
-            a = k + 1
-        out.append((a, b))
-        prev = i + 1
-    out += drops[prev:]
-    return [(a, b) for a, b in out if a < b]

@@ -5,24 +5,25 @@ sections → table regions → tables 二, 三, 四 → identity (agency, year, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from xxgk.catalogue import cell_keys
 from xxgk.extract.document import Document
 from xxgk.extract.meta import is_legacy, read_meta
 from xxgk.extract.regions import find_regions
-from xxgk.extract.sections import find_headings
+from xxgk.extract.sections import Heading, find_headings
 from xxgk.extract.table2 import read_table2
 from xxgk.extract.table3 import read_table3
 from xxgk.extract.table4 import read_table4
 from xxgk.extract.tables import TableResult
-from xxgk.model.report import Agency, CellDetail, Place, Report, Section, SourceDoc, TableInfo
+from xxgk.model.report import Agency, Place, Report, Section, SourceDoc, TableInfo
 from xxgk.region import locate
 
 EXTRACTOR_VERSION = "1"
 _LEGACY_NOTE = "旧版（2019年过渡格式或更早）报表，不对应2021年格式的200个单元格"
 
 
-def _sections(doc: Document) -> list[Section]:
-    headings = find_headings(doc.text)
+def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
     out: list[Section] = []
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(doc.text)
@@ -53,22 +54,23 @@ def _table(doc: Document, span: tuple[int, int] | None, reader: str) -> TableRes
 def parse_text(text: str, source: SourceDoc | None = None) -> Report:
     """Read one report's text. Never raises for odd content: what it cannot read stays null and says so."""
     doc = Document(text.replace("\r\n", "\n").replace("\r", "\n"))
-    sections = _sections(doc)
-    regions = find_regions(doc.text, find_headings(doc.text))
+    headings = find_headings(doc.text)
+    sections = _sections(doc, headings)
+    regions = find_regions(doc.text, headings)
     results = {name: _table(doc, getattr(regions, name), name) for name in ("t2", "t3", "t4")}
     meta = read_meta(doc.text, doc.lines)
     legacy = is_legacy(doc.text, meta.year, results["t3"].found)
 
     cells: dict[str, int | float | None] = {}
-    details: dict[str, CellDetail] = {}
+    details: dict[str, dict[str, Any]] = {}
     for key in cell_keys():
         table = results[key[:2]]
         if legacy:
             cells[key] = None
-            details[key] = CellDetail(status="absent", note=_LEGACY_NOTE)
+            details[key] = {"status": "absent", "note": _LEGACY_NOTE}
         else:
             cells[key] = table.values.get(key)
-            details[key] = table.details.get(key) or CellDetail(status="absent")
+            details[key] = table.details.get(key) or {"status": "absent"}
 
     tables = {}
     for name, res in results.items():
@@ -88,27 +90,34 @@ def parse_text(text: str, source: SourceDoc | None = None) -> Report:
         county=region.county,
         division_code=region.code,
     )
-    t3_rows = sum(1 for k, d in details.items() if k.startswith("t3.") and k.endswith(".total") and d.status != "absent")
+    t3_rows = sum(
+        1
+        for k, d in details.items()
+        if k.startswith("t3.") and k.endswith(".total") and d["status"] != "absent"
+    )
     version = "legacy" if legacy else "2021" if t3_rows >= 20 else "unknown"
     src = source or SourceDoc()
     src.lines = len(doc.lines)
-    return Report(
-        agency=agency,
-        year=meta.year,
-        title_year=meta.title_year,
-        published=meta.published,
-        period=meta.period,
-        format_version=version,
-        sections=sections,
-        tables=tables,
-        cells=cells,
-        details=details,
-        source=src,
-        extractor_version=EXTRACTOR_VERSION,
-        notes=[_LEGACY_NOTE] if legacy else [],
-        text=doc.text,
-        places={
-            "agency": Place(line=meta.agency_line) if meta.agency_line else None,
-            "period": Place(line=meta.period_line) if meta.period_line else None,
-        },
+    # One bulk validation of the plain dicts is far cheaper than building 200 models one by one.
+    return Report.model_validate(
+        dict(
+            agency=agency,
+            year=meta.year,
+            title_year=meta.title_year,
+            published=meta.published,
+            period=meta.period,
+            format_version=version,
+            sections=sections,
+            tables=tables,
+            cells=cells,
+            details=details,
+            source=src,
+            extractor_version=EXTRACTOR_VERSION,
+            notes=[_LEGACY_NOTE] if legacy else [],
+            text=doc.text,
+            places={
+                "agency": Place(line=meta.agency_line) if meta.agency_line else None,
+                "period": Place(line=meta.period_line) if meta.period_line else None,
+            },
+        )
     )

@@ -8,14 +8,14 @@ slots there is one reading. Otherwise the layout allows several, and only these:
 * **short** — fewer slots than cells: the slots keep their order and some cells got no printed value;
 * **long** — more slots than cells: some slot is extra.
 
-A reading never holds a value that is not printed, except where the row's own relation forces it
-(``derive``): a short row whose one unfilled cell is fixed by row total = sum of parts. Which readings are
-kept is for the caller's relations to decide (``check``); see ``solve``.
+A reading never holds a value that is not printed, except where the row's own sums force it (``derive``):
+a short row whose one unfilled cell is fixed by total = sum of parts. The row's sums narrow its readings;
+the table's other relations narrow them further in ``solve``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
@@ -27,6 +27,8 @@ Values = tuple[Number | None, ...]
 
 MAX_CANDIDATES = 20000  # readings enumerated per row before giving up as unreadable
 MAX_GAP = 2  # at most this many missing or extra slots are considered
+_MAX_DIGITS = 9  # no count in these tables runs to ten digits
+_UNFIT_BUDGET = 500  # cuts tried when no cut satisfies the sums: a few are worth reporting, thousands are not
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,7 @@ class Val:
 
 
 Reading = tuple[Val, ...]
-Check = Callable[[Values], bool]
-Derive = Callable[[Values], Values | None]
+Sums = tuple[tuple[int, int], ...]  # groups (start, end): cell end-1 is the sum of cells start..end-2
 
 
 def values_of(reading: Reading) -> Values:
@@ -65,41 +66,94 @@ def _slot_val(atom: Atom, allow_decimal: bool) -> Val:
     return Val(None, "blank", "", atom)
 
 
-def _splits(run: str, parts: int) -> Iterator[tuple[str, ...]]:
-    """All ways to cut a digit string into `parts` numbers without leading zeros."""
-    if parts == 1:
-        if len(run) == 1 or run[0] != "0":
-            yield (run,)
+def _group_totals(k: int, sums: Sums) -> dict[int, tuple[int, int]]:
+    """Cell index of each group's total → the group's (start, end)."""
+    return {end - 1: (start, end) for start, end in sums if 0 <= start < end <= k}
+
+
+def _split_readings(slots: Sequence[Atom], k: int, allow_decimal: bool, sums: Sums) -> Iterator[Reading]:
+    """Readings where digit runs are cut so that the slots fill exactly k cells.
+
+    A group's total is not guessed: once its parts are cut, the total must be the next digits printed,
+    so only cuts that satisfy the group's sum survive (a 22-digit row is cut in microseconds).
+    """
+    totals = _group_totals(k, sums)
+    runs = [a.text if a.kind == NUM and "." not in a.text else None for a in slots]
+    if len(slots) == 1 and runs[0] is not None and totals == {k - 1: (0, k)}:
+        yield from _split_one_group(slots[0], k)
         return
-    if run[0] == "0":
-        for rest in _splits(run[1:], parts - 1):
-            yield ("0", *rest)
-        return
-    for cut in range(1, len(run) - parts + 2):
-        for rest in _splits(run[cut:], parts - 1):
-            yield (run[:cut], *rest)
 
-
-def _split_readings(slots: Sequence[Atom], k: int, allow_decimal: bool) -> Iterator[Reading]:
-    """Readings where digit runs are cut so that the slots fill exactly k cells."""
-
-    def rec(i: int, acc: tuple[Val, ...]) -> Iterator[Reading]:
+    def rec(i: int, off: int, acc: tuple[Val, ...]) -> Iterator[Reading]:
+        p = len(acc)
         if i == len(slots):
-            if len(acc) == k:
+            if p == k:
                 yield acc
             return
+        run = runs[i]
         atom = slots[i]
-        remaining = len(slots) - i - 1
-        need = k - len(acc)
-        if atom.kind != NUM or "." in atom.text or len(atom.text) == 1:
-            yield from rec(i + 1, (*acc, _slot_val(atom, allow_decimal)))
+        if run is None:  # a placeholder, blank or decimal: exactly one cell
+            if p < k:
+                yield from rec(i + 1, 0, (*acc, _slot_val(atom, allow_decimal)))
             return
-        for parts in range(1, min(len(atom.text), need - remaining) + 1):
-            for cut in _splits(atom.text, parts):
-                vals = tuple(Val(int(p), "number", p, atom) for p in cut)
-                yield from rec(i + 1, acc + vals)
+        if off == len(run):
+            if off > 0:
+                yield from rec(i + 1, 0, acc)
+            return
+        if p >= k:
+            return
+        rest_cells = k - p
+        rest_digits = len(run) - off + sum(len(r) if r else 1 for r in runs[i + 1 :])
+        if rest_digits < rest_cells or rest_digits > rest_cells * _MAX_DIGITS:
+            return
+        group = totals.get(p)
+        if group is not None:
+            parts = [v.value for v in acc[group[0] : p]]
+            if all(isinstance(v, int) for v in parts):
+                want = str(sum(parts))  # type: ignore[arg-type]
+                if run.startswith(want, off):
+                    yield from rec(i, off + len(want), (*acc, Val(int(want), "number", want, atom)))
+                return
+        if run[off] == "0":
+            yield from rec(i, off + 1, (*acc, Val(0, "number", "0", atom)))
+            return
+        for end in range(off + 1, min(len(run), off + _MAX_DIGITS) + 1):
+            part = run[off:end]
+            yield from rec(i, end, (*acc, Val(int(part), "number", part, atom)))
 
-    yield from rec(0, ())
+    yield from rec(0, 0, ())
+
+
+def _split_one_group(atom: Atom, k: int) -> Iterator[Reading]:
+    """A whole row printed as one run whose last cell is the sum of the others: take each possible total
+    from the end of the run, then cut the rest into k-1 parts that add up to it (parts never exceed it)."""
+    run = atom.text
+
+    def parts(off: int, n: int, remaining: int) -> Iterator[tuple[int, ...]]:
+        if n == 0:
+            if off == len(prefix) and remaining == 0:
+                yield ()
+            return
+        left = len(prefix) - off
+        if left < n:
+            return
+        if prefix[off] == "0":
+            for rest in parts(off + 1, n - 1, remaining):
+                yield (0, *rest)
+            return
+        for end in range(off + 1, min(len(prefix) - n + 1, off + len(str(remaining))) + 1):
+            value = int(prefix[off:end])
+            if value > remaining:
+                break
+            for rest in parts(end, n - 1, remaining - value):
+                yield (value, *rest)
+
+    for t_len in range(1, min(_MAX_DIGITS, len(run) - k + 1) + 1):
+        total_s = run[-t_len:]
+        if len(total_s) > 1 and total_s[0] == "0":
+            continue
+        prefix = run[:-t_len]
+        for cut in parts(0, k - 1, int(total_s)):
+            yield (*(Val(v, "number", str(v), atom) for v in cut), Val(int(total_s), "number", total_s, atom))
 
 
 def _short_readings(slots: Sequence[Atom], k: int, allow_decimal: bool) -> Iterator[Reading]:
@@ -118,79 +172,103 @@ def _long_readings(slots: Sequence[Atom], k: int, allow_decimal: bool) -> Iterat
         yield tuple(vals[i] for i in keep)
 
 
-def _apply_derive(reading: Reading, derive: Derive | None) -> Reading | None:
-    """Fill unfilled cells the row's relation forces; None when the reading contradicts it."""
-    if derive is None or not any(v.status == "unfilled" for v in reading):
+def sums_hold(values: Values, sums: Sums) -> bool:
+    """Whether every group whose cells are all numbers adds up (a group with a null is not evaluated)."""
+    for start, end in sums:
+        group = values[start:end]
+        if None not in group and group[-1] != sum(group[:-1]):  # type: ignore[arg-type]
+            return False
+    return True
+
+
+def derive(values: Values, sums: Sums) -> Values | None:
+    """Fill each group's single unknown from its sum; None when that would need a negative count."""
+    out = list(values)
+    for start, end in sums:
+        group = out[start:end]
+        missing = [j for j, v in enumerate(group) if v is None]
+        if len(missing) != 1:
+            continue
+        j = missing[0]
+        known = sum(v for v in group[:-1] if v is not None)  # type: ignore[misc]
+        value = known if j == len(group) - 1 else group[-1] - known  # type: ignore[operator]
+        if value < 0:
+            return None
+        out[start + j] = value
+    return tuple(out)
+
+
+def _apply_derive(reading: Reading, sums: Sums) -> Reading | None:
+    """Fill unfilled cells the row's sums force; None when the reading contradicts them."""
+    if not sums or not any(v.status == "unfilled" for v in reading):
         return reading
-    derived = derive(values_of(reading))
-    if derived is None:
+    filled = derive(values_of(reading), _only_unfilled(reading, sums))
+    if filled is None:
         return None
     return tuple(
         Val(d, "derived", "", None) if v.status == "unfilled" and d is not None else v
-        for v, d in zip(reading, derived, strict=True)
+        for v, d in zip(reading, filled, strict=True)
     )
+
+
+def _only_unfilled(reading: Reading, sums: Sums) -> Sums:
+    """The groups in which the only unknown is an unfilled cell (a blank or '/' is a printed null, not a gap)."""
+    out = []
+    for start, end in sums:
+        group = reading[start:end]
+        if not any(v.status in ("blank", "placeholder") for v in group):
+            out.append((start, end))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
 class RowReadings:
     kind: str  # exact / split / short / long / unreadable
     readings: tuple[Reading, ...]
-    fits: bool  # whether the kept readings satisfy the row's own relation
-    considered: int = 1  # distinct readings the layout allowed before the relation narrowed them
+    fits: bool  # whether the kept readings satisfy the row's own sums
+    chosen: bool = False  # whether the layout allowed several readings and the sums chose among them
 
 
-def row_readings(
-    slots: Sequence[Atom],
-    k: int,
-    *,
-    check: Check | None = None,
-    derive: Derive | None = None,
-    allow_decimal: bool = False,
-) -> RowReadings:
-    """Every reading of `slots` into k cells the layout allows, narrowed by the row's relation."""
+def row_readings(slots: Sequence[Atom], k: int, *, sums: Sums = (), allow_decimal: bool = False) -> RowReadings:
+    """Every reading of `slots` into k cells the layout allows, narrowed by the row's sums."""
     slots = list(slots)
     while slots and slots[-1].kind == BLANK:  # trailing empties are the layout's, not blank cells
         slots.pop()
     m = len(slots)
     if m == k:
-        return RowReadings("exact", (tuple(_slot_val(a, allow_decimal) for a in slots),), _fits(slots, k, check))
-    digits = sum(len(a.text) for a in slots if a.kind == NUM and "." not in a.text)
-    others = sum(1 for a in slots if a.kind != NUM or "." in a.text)
-    if m < k and digits + others >= k and any(a.kind == NUM and len(a.text) > 1 for a in slots):
-        found = _collect(_split_readings(slots, k, allow_decimal), check, None)
+        reading = tuple(_slot_val(a, allow_decimal) for a in slots)
+        return RowReadings("exact", (reading,), sums_hold(values_of(reading), sums))
+    splittable = [a for a in slots if a.kind == NUM and "." not in a.text]
+    if m < k and sum(len(a.text) for a in splittable) + m - len(splittable) >= k and any(len(a.text) > 1 for a in splittable):
+        choice = any(len(a.text) > 1 and a.text.strip("0") for a in splittable)
+        found = _collect(_split_readings(slots, k, allow_decimal, sums), sums)
+        if found is not None and found[1]:
+            return RowReadings("split", found[0], True, choice)
+        found = _collect(_split_readings(slots, k, allow_decimal, ()), sums, budget=_UNFIT_BUDGET)
         if found is not None and found[0]:
-            return RowReadings("split", found[0], found[1], found[2])
-        if found is None:
-            return RowReadings("unreadable", (), False)
+            return RowReadings("split", found[0], found[1], choice)
+        return RowReadings("unreadable", (), False)
     if m < k and k - m <= MAX_GAP and comb(k, m) <= MAX_CANDIDATES:
-        found = _collect(_short_readings(slots, k, allow_decimal), check, derive)
+        found = _collect((_apply_derive(r, sums) for r in _short_readings(slots, k, allow_decimal)), sums)
         if found is not None and found[0]:
-            return RowReadings("short", found[0], found[1], found[2])
+            return RowReadings("short", found[0], found[1], True)
     if m > k and m - k <= MAX_GAP:
-        found = _collect(_long_readings(slots, k, allow_decimal), check, None)
+        found = _collect(_long_readings(slots, k, allow_decimal), sums)
         if found is not None and found[0]:
-            return RowReadings("long", found[0], found[1], found[2])
+            return RowReadings("long", found[0], found[1], True)
     return RowReadings("unreadable", (), False)
 
 
-def _fits(slots: Sequence[Atom], k: int, check: Check | None) -> bool:
-    if check is None:
-        return True
-    return check(tuple(_slot_val(a, True).value for a in slots))
-
-
 def _collect(
-    candidates: Iterator[Reading], check: Check | None, derive: Derive | None
-) -> tuple[tuple[Reading, ...], bool, int] | None:
-    """Readings that satisfy `check` (all of them, flagged unfit, when none does), and how many there were;
-    None past the budget."""
+    candidates: Iterable[Reading | None], sums: Sums, budget: int = MAX_CANDIDATES
+) -> tuple[tuple[Reading, ...], bool] | None:
+    """Distinct readings that satisfy the sums (all of them, flagged unfit, when none does); None past the budget."""
     fitting: list[Reading] = []
     every: list[Reading] = []
-    seen: set[Values] = set()
-    for n, cand in enumerate(candidates):
-        if n >= MAX_CANDIDATES:
+    seen: set[tuple[object, ...]] = set()
+    for n, reading in enumerate(candidates):
+        if n >= budget:
             return None
-        reading = _apply_derive(cand, derive)
         if reading is None:
             continue
         vals = values_of(reading)
@@ -199,8 +277,8 @@ def _collect(
             continue
         seen.add(key)
         every.append(reading)
-        if check is None or check(vals):
+        if sums_hold(vals, sums):
             fitting.append(reading)
     if fitting:
-        return tuple(fitting), True, len(every)
-    return tuple(every), False, len(every)
+        return tuple(fitting), True
+    return tuple(every), False

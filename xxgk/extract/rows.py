@@ -69,18 +69,39 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
     return rows
 
 
-def label_similarity(label: str, item: str, group: str = "") -> float:
-    """How well a printed label matches a template row's item label (0..1), numbering-aware."""
+@dataclass(frozen=True)
+class Template:
+    """A template row's labels, normalised once: what printed labels are compared with."""
+
+    item: str
+    group: str = ""
+    number: str | None = field(init=False, default=None)
+    chars: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        item = normalise(self.item)
+        object.__setattr__(self, "item", item)
+        object.__setattr__(self, "group", normalise(self.group) + item if self.group else "")
+        m = _ITEM_NO.match(item)
+        object.__setattr__(self, "number", m.group(1) if m else None)
+        object.__setattr__(self, "chars", frozenset(item))
+
+
+def label_similarity(label: str, t: Template) -> float:
+    """How well a printed label matches a template row (0..1), numbering-aware; label already normalised."""
     if not label:
         return UNLABELLED_SCORE
-    item_n = normalise(item)
-    score = max(fuzz.partial_ratio(item_n, label), fuzz.ratio(item_n, label)) / 100.0
-    if group:
-        score = max(score, 0.9 * fuzz.partial_ratio(normalise(group) + item_n, label) / 100.0)
-    want = _ITEM_NO.match(item_n)
-    if want:
+    if t.item in label:
+        score = 1.0
+    elif len(t.chars.intersection(label)) < 0.4 * len(t.chars):
+        return 0.0  # too few shared characters to be this row, however garbled
+    else:
+        score = max(fuzz.partial_ratio(t.item, label), fuzz.ratio(t.item, label)) / 100.0
+        if t.group:
+            score = max(score, 0.9 * fuzz.partial_ratio(t.group, label) / 100.0)
+    if t.number is not None:
         numbers = _ITEM_NO.findall(label)
-        if numbers and want.group(1) not in numbers:
+        if numbers and t.number not in numbers:
             score *= 0.6
     elif _ITEM_NO.match(label):
         score *= 0.8  # a numbered sub-row label against an unnumbered template row

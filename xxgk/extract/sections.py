@@ -18,6 +18,7 @@ _CANDIDATE = re.compile(r"(?<!第)([一二三四五六七八九十])\s*[、.．]
 _LINE_TITLE_STOP = re.compile(r"[\t|。；]")
 _DECOR = re.compile(r"[\s*#>]+")
 MIN_SCORE = 0.6
+_TITLE_CHARS = tuple(frozenset(t) for t in SECTION_TITLES)
 _MAX_LINE_TITLE = 40
 
 
@@ -75,7 +76,10 @@ def find_headings(text: str) -> list[Heading]:
         line_title = _DECOR.sub("", rest[: stop.start()] if stop else rest)
         line_mode = bool(line_title) and len(line_title) <= _MAX_LINE_TITLE and not (stop and stop.group() == "。")
         compact = _DECOR.sub("", text[after : after + 80])
+        shared = set(compact[:30]) | set(line_title)
         for idx, standard in enumerate(SECTION_TITLES, start=1):
+            if len(_TITLE_CHARS[idx - 1] & shared) < MIN_SCORE * len(_TITLE_CHARS[idx - 1]):
+                continue  # cannot reach MIN_SCORE: too few of the title's characters are there
             title, score = _inline_title(compact, standard)
             end = _advance(text, after, len(title))
             if line_mode:

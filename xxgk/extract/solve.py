@@ -1,23 +1,20 @@
 """Let a table's arithmetic choose among the readings of its rows, then settle each cell.
 
-Rows with a single reading are fixed. For the rest, every combination is tried against the table's
-relations (column sums, balance); the combinations that satisfy all relations that can be evaluated are
-kept. A cell on which every kept combination agrees gets that value; otherwise it stays null and carries
+Rows with a single reading are fixed. For the rest, the combinations that satisfy every relation of the
+table that can be evaluated (column sums, balance) are found by dynamic programming, and the readings
+that take part in one are kept. A cell on which every kept combination agrees gets that value; otherwise it stays null and carries
 the alternatives: the arithmetic chooses among readings, it never makes a value up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
 
 from xxgk.extract.atoms import Atom
-from xxgk.extract.readings import Number, Reading, Values, values_of
+from xxgk.extract.readings import Number, Reading, values_of
 
-MAX_COMBINATIONS = 50000
-Grid = Mapping[str, Values]
-Relations = Callable[[Grid], bool]
+MAX_STATES = 20000
 
 
 @dataclass
@@ -31,42 +28,76 @@ class Settled:
     alternatives: list[Number | None] = field(default_factory=list)
 
 
-def solve(rows: Mapping[str, tuple[Reading, ...]], relations: Relations | None) -> tuple[dict[str, tuple[Reading, ...]], bool]:
-    """Narrow each row's readings by the table relations: (kept readings per row, relations satisfied)."""
-    multi = [name for name, rs in rows.items() if len(rs) > 1]
-    fixed = {name: values_of(rs[0]) for name, rs in rows.items() if len(rs) == 1}
-    if relations is None:
-        return dict(rows), True
-    if not multi:
-        return dict(rows), relations(fixed)
-    total = 1
+Term = tuple[str, int, int]  # (row, position in the row's reading, coefficient)
+Equation = tuple[Term, ...]  # Σ coefficient × cell = 0
+
+
+def solve(rows: Mapping[str, tuple[Reading, ...]], equations: Sequence[Equation]) -> tuple[dict[str, tuple[Reading, ...]], bool]:
+    """Keep the readings that take part in some combination satisfying every evaluable equation.
+
+    Readings with the same values are one choice. Over the rows left with several choices this is dynamic
+    programming: a state is the vector of the equations' partial sums (None once a null enters: that
+    equation is then not evaluated); combinations reaching the same partial sums merge, so the work stays
+    linear in practice. Returns (kept readings per row, whether any combination satisfies the equations).
+    """
+    choices = {name: list(dict.fromkeys(values_of(r) for r in rs)) for name, rs in rows.items()}
+    multi = [name for name, vs in choices.items() if len(vs) > 1]
+    multi_set = set(multi)
+    terms_of: dict[str, list[tuple[int, int, int]]] = {}
+    start: list[int | None] = [0] * len(equations)
+    for e, eq in enumerate(equations):
+        for row, pos, coef in eq:
+            if row in multi_set:
+                terms_of.setdefault(row, []).append((e, pos, coef))
+                continue
+            vs = choices.get(row)
+            v = vs[0][pos] if vs else None
+            acc = start[e]
+            start[e] = None if v is None or acc is None else acc + coef * v  # type: ignore[operator]
+    steps: list[list[tuple[int | None, ...]]] = []
     for name in multi:
-        total *= len(rows[name])
-    if total > MAX_COMBINATIONS:
+        contribs = []
+        for vals in choices[name]:
+            c: list[int | None] = [0] * len(equations)
+            for e, pos, coef in terms_of.get(name, ()):
+                v, acc = vals[pos], c[e]
+                c[e] = None if v is None or acc is None else acc + coef * v  # type: ignore[operator]
+            contribs.append(tuple(c))
+        steps.append(contribs)
+
+    def add(state: tuple[int | None, ...], contrib: tuple[int | None, ...]) -> tuple[int | None, ...]:
+        return tuple(None if a is None or b is None else a + b for a, b in zip(state, contrib, strict=True))
+
+    layers: list[set[tuple[int | None, ...]]] = [{tuple(start)}]
+    for contribs in steps:
+        nxt = {add(st, c) for st in layers[-1] for c in contribs}
+        if len(nxt) > MAX_STATES:
+            return dict(rows), False
+        layers.append(nxt)
+    good = {st for st in layers[-1] if all(v is None or v == 0 for v in st)}
+    if not good:
         return dict(rows), False
-    keep: dict[str, set[int]] = {name: set() for name in multi}
-    options = [list(enumerate(rows[name])) for name in multi]
-    grid: dict[str, Values] = dict(fixed)
-    ok_any = False
-    for combo in product(*options):
-        for name, (_, reading) in zip(multi, combo, strict=True):
-            grid[name] = values_of(reading)
-        if relations(grid):
-            ok_any = True
-            for name, (i, _) in zip(multi, combo, strict=True):
-                keep[name].add(i)
-    if not ok_any:
-        return dict(rows), False
-    narrowed = dict(rows)
-    for name in multi:
-        narrowed[name] = tuple(rows[name][i] for i in sorted(keep[name]))
-    return narrowed, True
+    kept = dict(rows)
+    for i in range(len(steps) - 1, -1, -1):
+        name, contribs = multi[i], steps[i]
+        keep_vals = set()
+        prev_good = set()
+        for st in layers[i]:
+            for vals, c in zip(choices[name], contribs, strict=True):
+                if add(st, c) in good:
+                    keep_vals.add(vals)
+                    prev_good.add(st)
+        kept[name] = tuple(r for r in rows[name] if values_of(r) in keep_vals)
+        good = prev_good
+    return kept, True
 
 
 def settle(readings: tuple[Reading, ...], k: int) -> list[Settled]:
     """Per cell: the agreed value, or null with the alternatives when readings disagree."""
     if not readings:
         return [Settled(None, "ambiguous") for _ in range(k)]
+    if len(readings) == 1:
+        return [Settled(v.value, v.status, v.raw, (v.atom,) if v.atom else ()) for v in readings[0]]
     out: list[Settled] = []
     for i in range(k):
         vals = [r[i] for r in readings]

@@ -75,7 +75,7 @@ def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
         readings, stated = _pin_by_text(row.keys, rr.readings, text) if len(rr.readings) > 1 else (rr.readings, "")
         settled = settle(readings, k)
         resolved = not any(s.status == "ambiguous" for s in settled)
-        if rr.kind != "exact" and (rr.kind != "split" or rr.considered > 1):
+        if rr.kind != "exact" and rr.chosen:
             how = f"正文“{stated}”" if stated else "表内关系"
             result.row_event(rr.kind, row.keys[0], printed, k, "表二", resolved=resolved, how=how)
         for key, cell in zip(row.keys, settled, strict=True):

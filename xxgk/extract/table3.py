@@ -13,54 +13,26 @@ from collections.abc import Sequence
 from xxgk.catalogue import T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_OUTCOME_ROWS, T3_ROWS, t3_key
 from xxgk.extract.atoms import NUM, Atom
 from xxgk.extract.document import normalise
-from xxgk.extract.readings import Values, row_readings
-from xxgk.extract.rows import PrintedRow, align, label_similarity, split_rows
-from xxgk.extract.solve import Grid, solve
+from xxgk.extract.readings import row_readings
+from xxgk.extract.rows import PrintedRow, Template, align, label_similarity, split_rows
+from xxgk.extract.solve import Equation, solve
 from xxgk.extract.tables import TableResult, capacity_fits, settle_row
 
 K_FULL = len(T3_COLUMNS)
 
 
-def _row_check(values: Values) -> bool:
-    if any(v is None for v in values):
-        return True
-    return values[-1] == sum(values[:-1])  # type: ignore[arg-type]
+ROW_SUM = ((0, K_FULL),)
+TEMPLATES = tuple(Template(r.item, r.group) for r in T3_ROWS)
+_FIRST = Template(T3_ROWS[0].item)
 
 
-def _row_derive(values: Values) -> Values | None:
-    missing = [i for i, v in enumerate(values) if v is None]
-    if len(missing) != 1:
-        return values
-    (i,) = missing
-    known = [v for v in values if v is not None]
-    if i == len(values) - 1:
-        value = sum(known[: len(values) - 1])  # type: ignore[arg-type]
-    else:
-        value = values[-1] - sum(v for j, v in enumerate(values[:-1]) if j != i)  # type: ignore[operator,misc]
-    if value < 0:
-        return None
-    return (*values[:i], value, *values[i + 1 :])
-
-
-def _columns_relations(present: Sequence[int]) -> object:
-    outcome = T3_OUTCOME_ROWS
-
-    def relations(grid: Grid) -> bool:
-        for c in range(len(present)):
-            ends = [grid.get(r) for r in ("new", "carried_over", "total", "carried_forward")]
-            if all(e is not None for e in ends):
-                a, b, t, f = (e[c] for e in ends)  # type: ignore[index]
-                if None not in (a, b, t, f) and a + b != t + f:  # type: ignore[operator]
-                    return False
-            total = grid.get("total")
-            parts = [grid.get(r) for r in outcome]
-            if total is not None and all(p is not None for p in parts):
-                col = [p[c] for p in parts]  # type: ignore[index]
-                if total[c] is not None and None not in col and total[c] != sum(col):  # type: ignore[arg-type]
-                    return False
-        return True
-
-    return relations
+def _equations(width: int) -> list[Equation]:
+    """Per printed column: new + carried_over − total − carried_forward = 0 and Σ outcomes − total = 0."""
+    eqs: list[Equation] = []
+    for c in range(width):
+        eqs.append((("new", c, 1), ("carried_over", c, 1), ("total", c, -1), ("carried_forward", c, -1)))
+        eqs.append((*((r, c, 1) for r in T3_OUTCOME_ROWS), ("total", c, -1)))
+    return eqs
 
 
 def _present_columns(header: str, rows: Sequence[PrintedRow]) -> list[int]:
@@ -89,11 +61,7 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
     if k < K_FULL:
         missing = [T3_COLUMNS[i][1] for i in range(K_FULL) if i not in present]
         result.event("missing_column", None, f"表三缺少“{'、'.join(missing)}”列", resolved=True)
-    scores = [
-        [label_similarity(r.label, t.item, t.group) * (1.0 if capacity_fits(r.slots, k) else 0.3) for t in T3_ROWS]
-        for r in printed
-    ]
-    assigned = align(printed, scores) if printed else [None] * len(T3_ROWS)
+    assigned = _in_order(printed) or _aligned(printed, k)
     full = k == K_FULL
     per_row = {}
     for tmpl, idx in zip(T3_ROWS, assigned, strict=True):
@@ -101,11 +69,11 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
             result.event("absent_row", tmpl.key, f"表三未找到“{tmpl.item}”行", resolved=False)
             continue
         row = printed[idx]
-        rr = row_readings(row.slots, k, check=_row_check if full else None, derive=_row_derive if full else None)
+        rr = row_readings(row.slots, k, sums=ROW_SUM if full else ())
         per_row[tmpl.key] = (row, rr)
-        if rr.kind != "exact" and (rr.kind != "split" or rr.considered > 1):
+        if rr.kind != "exact" and rr.chosen:
             result.row_event(rr.kind, tmpl.key, row, k, "表三")
-    kept, _ = solve({key: rr.readings for key, (_, rr) in per_row.items()}, _columns_relations(present))  # type: ignore[arg-type]
+    kept, _ = solve({key: rr.readings for key, (_, rr) in per_row.items()}, _equations(k))
     for tmpl in T3_ROWS:
         keys = [t3_key(tmpl.key, col) for col, _ in T3_COLUMNS]
         if tmpl.key not in per_row:
@@ -124,13 +92,33 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
     return result
 
 
+def _in_order(printed: Sequence[PrintedRow]) -> list[int | None] | None:
+    """The common case, cheaply: 25 rows, each label holding its template row's label, in order."""
+    if len(printed) != len(TEMPLATES):
+        return None
+    for row, t in zip(printed, TEMPLATES, strict=True):
+        if t.item not in row.label:
+            return None
+    return list(range(len(TEMPLATES)))
+
+
+def _aligned(printed: Sequence[PrintedRow], k: int) -> list[int | None]:
+    if not printed:
+        return [None] * len(TEMPLATES)
+    scores = []
+    for r in printed:
+        fit = 1.0 if capacity_fits(r.slots, k) else 0.3
+        scores.append([label_similarity(r.label, t) * fit for t in TEMPLATES])
+    return align(printed, scores)
+
+
 def _first_row(atoms: Sequence[Atom]) -> int | None:
     """Index of the atom that starts the 本年新收 row (the header ends there)."""
     for i, a in enumerate(atoms):
         if a.kind == "text" and "本年新收" in normalise(a.text):
             return i
     for i, a in enumerate(atoms):
-        if a.kind == "text" and label_similarity(normalise(a.text), T3_ROWS[0].item) > 0.7:
+        if a.kind == "text" and label_similarity(normalise(a.text), _FIRST) > 0.7:
             return i
     return None
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from xxgk.catalogue import T4_COLUMN_KEYS, T4_GROUP_KEYS, t4_key
 from xxgk.extract.atoms import BLANK, TEXT, Atom
-from xxgk.extract.readings import Values, row_readings
+from xxgk.extract.readings import row_readings
 from xxgk.extract.rows import PrintedRow
 from xxgk.extract.solve import settle
 from xxgk.extract.tables import TableResult
@@ -21,30 +21,19 @@ K = GROUP * len(T4_GROUP_KEYS)
 _PROSE_MIN = 30  # a text line this long without cells is prose: the table has ended
 
 
-def _check(values: Values) -> bool:
-    for g in range(0, K, GROUP):
-        part = values[g : g + GROUP]
-        if None not in part and part[-1] != sum(part[:-1]):  # type: ignore[arg-type]
-            return False
-    return True
+SUMS = tuple((g, g + GROUP) for g in range(0, K, GROUP))
 
 
-def _derive(values: Values) -> Values | None:
-    out = list(values)
-    for g in range(0, K, GROUP):
-        part = out[g : g + GROUP]
-        missing = [i for i, v in enumerate(part) if v is None]
-        if len(missing) != 1:
-            continue
-        i = missing[0]
-        if i == GROUP - 1:
-            value = sum(v for v in part[:-1] if v is not None)
-        else:
-            value = part[-1] - sum(v for j, v in enumerate(part[:-1]) if j != i and v is not None)  # type: ignore[operator]
-        if value < 0:
-            return None
-        out[g + i] = value
-    return tuple(out)
+def _after_last_sentence(line: list[Atom]) -> list[Atom]:
+    """In run-on text, a sentence ending before the values ("…统计如下。行政复议…") is prose, not table."""
+    last_value = max((i for i, a in enumerate(line) if a.kind != TEXT), default=-1)
+    cut = max((i for i, a in enumerate(line[:last_value]) if a.kind == TEXT and "。" in a.text), default=-1)
+    if cut < 0:
+        return line
+    head = line[cut]
+    tail = head.text.rsplit("。", 1)[1]
+    rest = line[cut + 1 :]
+    return [head._replace(text=tail), *rest] if tail else rest
 
 
 def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
@@ -54,6 +43,7 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
     for a in atoms:
         by_line.setdefault(a.line, []).append(a)
     for _, line in sorted(by_line.items()):
+        line = _after_last_sentence(line)
         values = [a for a in line if a.kind != TEXT]
         text = "".join(a.text for a in line if a.kind == TEXT)
         prose = len(text) >= _PROSE_MIN and ("。" in text or not values)
@@ -76,9 +66,9 @@ def read_table4(atoms: Sequence[Atom]) -> TableResult:
             result.absent(key)
         return result
     result.found = True
-    rr = row_readings(slots, K, check=_check, derive=_derive)
+    rr = row_readings(slots, K, sums=SUMS)
     pseudo = PrintedRow("表四", [], slots)
-    if rr.kind != "exact" and (rr.kind != "split" or rr.considered > 1):
+    if rr.kind != "exact" and rr.chosen:
         result.row_event(rr.kind, "t4", pseudo, K, "表四")
     settled = settle(rr.readings, K)
     if rr.kind == "unreadable" or (len(rr.readings) > 1 and any(s.status == "ambiguous" for s in settled)):

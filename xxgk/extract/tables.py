@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from xxgk.extract.atoms import NUM, Atom
-from xxgk.extract.document import atoms_place
+from xxgk.extract.document import atoms_place, place_dict
 from xxgk.extract.readings import MAX_GAP, Reading
 from xxgk.extract.rows import PrintedRow
 from xxgk.extract.solve import Settled, settle
-from xxgk.model.report import CellDetail, Number, TableEvent
+from xxgk.model.report import Number, TableEvent
 
 _STATUS = {
     "number": "number",
@@ -47,7 +48,7 @@ class TableResult:
     found: bool = False
     columns: list[str] = field(default_factory=list)
     values: dict[str, Number | None] = field(default_factory=dict)
-    details: dict[str, CellDetail] = field(default_factory=dict)
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # CellDetail fields, validated in bulk
     events: list[TableEvent] = field(default_factory=list)
     atoms: list[Atom] = field(default_factory=list)
 
@@ -77,18 +78,18 @@ class TableResult:
         elif cell.status in ("ambiguous", "unfilled"):
             note = "印出的数值有多种读法，均符合表内勾稽关系"
         self.values[key] = cell.value
-        self.details[key] = CellDetail(
-            raw=cell.raw,
-            status=_STATUS.get(cell.status, "ambiguous"),  # type: ignore[arg-type]
-            place=atoms_place(atoms),
-            alternatives=list(cell.alternatives),
-            note=note,
-        )
+        self.details[key] = {
+            "raw": cell.raw,
+            "status": _STATUS.get(cell.status, "ambiguous"),
+            "place": place_dict(atoms),
+            "alternatives": list(cell.alternatives),
+            "note": note,
+        }
 
     def absent(self, key: str) -> None:
         self.values[key] = None
-        self.details[key] = CellDetail(status="absent")
+        self.details[key] = {"status": "absent"}
 
     def missing_column(self, key: str) -> None:
         self.values[key] = None
-        self.details[key] = CellDetail(status="missing_column", note="原表没有此列")
+        self.details[key] = {"status": "missing_column", "note": "原表没有此列"}
