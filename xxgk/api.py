@@ -19,7 +19,7 @@ def parse(source: str | Path | bytes, *, name: str | None = None) -> Report:
     A str is taken as a path when it names an existing file, otherwise as the report's text.
     Raises ReadError (with a one-line reason) when the input cannot be read as a report at all.
     """
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 4096 and Path(source).is_file()):
+    if isinstance(source, Path) or (isinstance(source, str) and _is_file(source)):
         path = Path(source)
         try:
             data = path.read_bytes()
@@ -28,14 +28,30 @@ def parse(source: str | Path | bytes, *, name: str | None = None) -> Report:
         return parse_bytes(data, name or str(path))
     if isinstance(source, bytes):
         return parse_bytes(source, name or "<bytes>")
-    if isinstance(source, str) and "\n" not in source and len(source) < 4096 and (source.endswith(tuple(s for s in TEXT_SUFFIXES if s)) or "/" in source):
+    if _looks_like_path(source):
         raise ReadError(source, "no such file")
     return _from_text(source, SourceDoc(path=name, kind=_kind(name or "", source)), name or "<text>")
 
 
+def _is_file(s: str) -> bool:
+    if "\n" in s or len(s) > 1024:
+        return False
+    try:
+        return Path(s).is_file()
+    except (OSError, ValueError):  # too long for a file name, or a NUL in it: it is text
+        return False
+
+
+def _looks_like_path(s: str) -> bool:
+    """A short one-line string ending like a file name: a path that does not exist, not a report's text."""
+    return "\n" not in s and len(s) < 1024 and Path(s).suffix.lower() in TEXT_SUFFIXES - {""}
+
+
 def parse_bytes(data: bytes, name: str) -> Report:
     text, encoding = decode(data, name)
-    doc = SourceDoc(path=name, kind=_kind(name, text), encoding=encoding, sha256=hashlib.sha256(data).hexdigest())
+    doc = SourceDoc(
+        path=name, kind=_kind(name, text), encoding=encoding, sha256=hashlib.sha256(data).hexdigest()
+    )
     return _from_text(text, doc, name)
 
 
@@ -44,13 +60,20 @@ def _from_text(text: str, doc: SourceDoc, name: str) -> Report:
         raise ReadError(name, "empty file")
     report = parse_text(text, doc)
     if not _looks_like_report(report):
-        raise ReadError(name, "not a government information disclosure annual report (no sections or tables of the format found)")
+        raise ReadError(
+            name,
+            "not a government information disclosure annual report (no sections or tables of the format found)",
+        )
     return report
 
 
 def _looks_like_report(report: Report) -> bool:
     found_tables = sum(1 for t in report.tables.values() if t.found)
-    return len(report.sections) >= 2 or found_tables >= 2 or ("信息公开" in report.text[:5000] and found_tables >= 1)
+    return (
+        len(report.sections) >= 2
+        or found_tables >= 2
+        or ("信息公开" in report.text[:5000] and found_tables >= 1)
+    )
 
 
 def _kind(name: str, text: str) -> str:

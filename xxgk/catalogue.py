@@ -38,7 +38,12 @@ T3_ROWS: tuple[T3Row, ...] = (
     T3Row("new", "一、本年新收政府信息公开申请数量"),
     T3Row("carried_over", "二、上年结转政府信息公开申请数量"),
     T3Row("granted", "（一）予以公开", "三、本年度办理结果", True),
-    T3Row("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "三、本年度办理结果", True),
+    T3Row(
+        "partially_granted",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "三、本年度办理结果",
+        True,
+    ),
     T3Row("denied_state_secret", "1.属于国家秘密", "（三）不予公开", True),
     T3Row("denied_law_prohibited", "2.其他法律行政法规禁止公开", "（三）不予公开", True),
     T3Row("denied_security_stability", "3.危及“三安全一稳定”", "（三）不予公开", True),
@@ -114,7 +119,11 @@ class T2Row:
 
 
 T2_ROWS: tuple[T2Row, ...] = (
-    T2Row("规章", "第二十条第（一）项", ("t2.regulations.made", "t2.regulations.repealed", "t2.regulations.in_force")),
+    T2Row(
+        "规章",
+        "第二十条第（一）项",
+        ("t2.regulations.made", "t2.regulations.repealed", "t2.regulations.in_force"),
+    ),
     T2Row(
         "行政规范性文件",
         "第二十条第（一）项",

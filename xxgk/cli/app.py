@@ -12,8 +12,17 @@ from rich.console import Console
 from xxgk.api import parse
 from xxgk.check import check, has_errors
 from xxgk.cli.files import iter_inputs
-from xxgk.cli.output import check_record, emit_json, error_record, print_findings, print_report, print_summary, show_cell
+from xxgk.cli.output import (
+    check_record,
+    emit_json,
+    error_record,
+    print_findings,
+    print_report,
+    print_summary,
+    show_cell,
+)
 from xxgk.errors import ReadError
+from xxgk.model import Finding, Report
 from xxgk.rules import RULES
 from xxgk.rules.catalogue_doc import catalogue_markdown
 
@@ -31,7 +40,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 @app.command("parse")
 def parse_cmd(
     path: Annotated[Path, typer.Argument(help="A report file.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the interchange JSON (all 200 cells).")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the interchange JSON (all 200 cells).")
+    ] = False,
 ) -> None:
     """Read one report: the three tables in the official layout, or the interchange JSON."""
     try:
@@ -48,8 +59,12 @@ def parse_cmd(
 @app.command("check")
 def check_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders (searched recursively).")],
-    json_out: Annotated[bool, typer.Option("--json", help="JSON: one object for one file, JSON Lines for several.")] = False,
-    previous: Annotated[Path | None, typer.Option("--previous", help="Last year's report of the same body (history.* rules).")] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="JSON: one object for one file, JSON Lines for several.")
+    ] = False,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="Last year's report of the same body (history.* rules).")
+    ] = None,
 ) -> None:
     """Check reports against the format's rules; exit 0 clean, 1 some error finding, 2 some file unreadable."""
     prev_report = None
@@ -65,7 +80,7 @@ def check_cmd(
         raise typer.Exit(EXIT_UNREADABLE)
     single = len(files) == 1 and paths[0].is_file()
     unreadable = errors = False
-    rows = []
+    rows: list[tuple[Path, tuple[Report, list[Finding]] | None, str | None]] = []
     for f in files:
         try:
             report = parse(f)
@@ -107,7 +122,9 @@ def show_cmd(
 
 @app.command("rules")
 def rules_cmd(
-    markdown: Annotated[bool, typer.Option("--markdown", help="The catalogue as Markdown (docs/rules.md).")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The catalogue as Markdown (docs/rules.md).")
+    ] = False,
 ) -> None:
     """List the rule catalogue: id, severity, title and when each rule fires."""
     if markdown:

@@ -13,7 +13,11 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
     for p in paths:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(part.startswith(".") for part in f.relative_to(p).parts):
+                if (
+                    f.is_file()
+                    and f.suffix.lower() in REPORT_SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                ):
                     yield f
         else:
             yield p

@@ -48,7 +48,9 @@ def _cell(report: Report, key: str) -> Text:
 def print_report(console: Console, report: Report) -> None:
     a = report.agency
     where = " ".join(x for x in (a.province, a.city, a.county) if x)
-    console.print(f"[bold]{a.name or '（单位不详）'}[/] {report.year or '？'}年  格式：{report.format_version}  {where}")
+    console.print(
+        f"[bold]{a.name or '（单位不详）'}[/] {report.year or '？'}年  格式：{report.format_version}  {where}"
+    )
     t2 = Table(title="表二 主动公开政府信息情况", show_lines=False)
     t2.add_column("信息内容")
     for h in ("本年制发件数", "本年废止件数", "现行有效件数"):
@@ -62,9 +64,9 @@ def print_report(console: Console, report: Report) -> None:
     t3.add_column("")
     for _, name in T3_COLUMNS:
         t3.add_column(name, justify="right")
-    for row in T3_ROWS:
-        label = (row.group + " " if row.group and not row.group.startswith("三") else "") + row.item
-        t3.add_row(label[:30], *[_cell(report, t3_key(row.key, c)) for c, _ in T3_COLUMNS])
+    for t3row in T3_ROWS:
+        label = (t3row.group + " " if t3row.group and not t3row.group.startswith("三") else "") + t3row.item
+        t3.add_row(label[:30], *[_cell(report, t3_key(t3row.key, c)) for c, _ in T3_COLUMNS])
     console.print(t3)
     t4 = Table(title="表四 政府信息公开行政复议、行政诉讼情况")
     t4.add_column("")
@@ -91,7 +93,9 @@ def print_findings(console: Console, path: Path, report: Report, findings: list[
         console.print(line)
 
 
-def print_summary(console: Console, rows: list[tuple[Path, tuple[Report, list[Finding]] | None, str | None]]) -> None:
+def print_summary(
+    console: Console, rows: list[tuple[Path, tuple[Report, list[Finding]] | None, str | None]]
+) -> None:
     table = Table(title="汇总")
     for h in ("文件", "单位", "年度", "错误", "警告", "结论"):
         table.add_column(h)
@@ -103,7 +107,9 @@ def print_summary(console: Console, rows: list[tuple[Path, tuple[Report, list[Fi
         n_err = sum(1 for f in findings if f.severity == "error")
         n_warn = sum(1 for f in findings if f.severity == "warning")
         verdict = Text("退回修改", style="red") if n_err else Text("通过", style="green")
-        table.add_row(str(path), report.agency.name or "", str(report.year or ""), str(n_err), str(n_warn), verdict)
+        table.add_row(
+            str(path), report.agency.name or "", str(report.year or ""), str(n_err), str(n_warn), verdict
+        )
     console.print(table)
 
 

@@ -20,6 +20,7 @@ class Atom(NamedTuple):
     line: int  # 1-based
     col: int
     end_col: int
+    grid: bool = False  # a cell of a true grid (Markdown pipe row, HTML/DOCX table): its position counts
 
 
 _SEPARATOR_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*")
@@ -50,25 +51,25 @@ def is_separator_row(line: str) -> bool:
     return _SEPARATOR_ROW.fullmatch(line) is not None and "-" in line
 
 
-def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom]) -> None:
+def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom], grid: bool = False) -> None:
     """One bordered cell: blank, a number (or several separated by spaces), a placeholder, or text."""
     stripped = cell.strip()
     if not stripped:
-        out.append(Atom(BLANK, "", lineno, start, start + len(cell)))
+        out.append(Atom(BLANK, "", lineno, start, start + len(cell), grid))
         return
     lead = start + (len(cell) - len(cell.lstrip()))
     if stripped.isascii() and stripped.isdigit():  # the common case, without a regex
-        out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped)))
+        out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped), grid))
         return
     if _NUMBER.fullmatch(stripped):
-        out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped)))
+        out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped), grid))
     elif _NUMBERS.fullmatch(stripped):
         for m in _NUMBER.finditer(cell):
             out.append(Atom(NUM, m.group(0), lineno, start + m.start(), start + m.end()))
     elif PLACEHOLDER.fullmatch(stripped):
-        out.append(Atom(PH, stripped, lineno, lead, lead + len(stripped)))
+        out.append(Atom(PH, stripped, lineno, lead, lead + len(stripped), grid))
     else:
-        out.append(Atom(TEXT, stripped, lineno, lead, lead + len(stripped)))
+        out.append(Atom(TEXT, stripped, lineno, lead, lead + len(stripped), grid))
 
 
 def _stream_atoms(text: str, lineno: int, offset: int, out: list[Atom]) -> None:
@@ -113,7 +114,7 @@ def line_atoms(line: str, lineno: int, offset: int = 0) -> list[Atom]:
         last = line.rindex("|")
         pos = first + 1
         for cell in line[first + 1 : last].split("|"):
-            _cell_atoms(cell, lineno, pos, out)
+            _cell_atoms(cell, lineno, pos, out, grid=True)
             pos += len(cell) + 1
     elif "\t" in line:
         pos = 0

@@ -15,7 +15,9 @@ from xxgk.extract.atoms import Atom, line_atoms
 from xxgk.model.report import Place
 
 _WS = re.compile(r"\s+")
-_PUNCT = str.maketrans({"（": "(", "）": ")", "．": ".", "、": ",", "，": ",", "：": ":", "；": ";", "“": '"', "”": '"'})
+_PUNCT = str.maketrans(
+    {"（": "(", "）": ")", "．": ".", "、": ",", "，": ",", "：": ":", "；": ";", "“": '"', "”": '"'}
+)
 
 
 def normalise(s: str) -> str:
@@ -82,4 +84,4 @@ def place_dict(atoms: Sequence[Atom]) -> dict[str, int] | None:
 
 def atoms_place(atoms: Sequence[Atom]) -> Place | None:
     d = place_dict(atoms)
-    return Place(**d) if d else None
+    return Place.model_validate(d) if d else None

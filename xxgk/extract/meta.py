@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 _WS = re.compile(r"\s+")
 _DECOR = re.compile(r"^[#>*\s]+|\*\*|^(?:标题|题目)\s*[:：]\s*")
-_TITLE_WITH_YEAR = re.compile(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<post>.*?)(?:政府信息公开|政务公开|信息公开)")
+_TITLE_WITH_YEAR = re.compile(
+    r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<post>.*?)(?:政府信息公开|政务公开|信息公开)"
+)
 _TITLE_NO_YEAR = re.compile(r"^(?P<pre>.+?)(?:政府信息公开|政务公开|信息公开)工作(?:年度)?报告")
 _PUBLISHER = re.compile(r"^发布机构\s*[:：]\s*(\S+)", re.M)
 _PUBLISHED_FIELD = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
@@ -19,7 +21,14 @@ _PERIOD = re.compile(
 )
 _PERIOD_CUE = re.compile(r"统计|期限|期间|周期")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-LEGACY_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "第二十条第（九）项", "政府集中采购")
+LEGACY_MARKERS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "第二十条第（九）项",
+    "政府集中采购",
+)
 _FEE = re.compile(r"信息处理费|处理费|收费|收取[^。]{0,8}费")
 
 
@@ -39,7 +48,7 @@ def _iso(y: str | int, m: str | int, d: str | int) -> str:
 
 
 def _clean_name(name: str) -> str:
-    name = name.strip(" ：:，,。“”\"《》()（）-—_")
+    name = name.strip(' ：:，,。“”"《》()（）-—_')
     if name.endswith("人民"):
         name += "政府"
     return name
@@ -76,7 +85,10 @@ def read_meta(text: str, lines: list[str]) -> Meta:
     for m in _PERIOD.finditer(text):
         if _PERIOD_CUE.search(text[max(0, m.start() - 50) : m.start()]):
             y2 = m.group("y2") or m.group("y1")
-            period = (_iso(m.group("y1"), m.group("m1"), m.group("d1")), _iso(y2, m.group("m2"), m.group("d2")))
+            period = (
+                _iso(m.group("y1"), m.group("m1"), m.group("d1")),
+                _iso(y2, m.group("m2"), m.group("d2")),
+            )
             period_line = text.count("\n", 0, m.start()) + 1
             break
     year = title_year

@@ -23,8 +23,14 @@ from functools import lru_cache
 from xxgk.extract.numerals import NUMBER, Flat, parse_count
 
 FIGURE_KINDS = (
-    "applications_received", "applications_new", "applications_carried_over",
-    "applications_carried_forward", "applications_completed", "reviews", "suits", "review_and_suits",
+    "applications_received",
+    "applications_new",
+    "applications_carried_over",
+    "applications_carried_forward",
+    "applications_completed",
+    "reviews",
+    "suits",
+    "review_and_suits",
 )
 
 
@@ -237,17 +243,31 @@ _CU = r"(?:件|个|宗|例|条|起)"
 _APPLY = re.compile(r"公开申请|依申请|申请公开|信息公开")
 _APP_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (  # most specific first: the first reading wins
     ("applications_carried_over", re.compile(rf"上一?年度?(?:结转|转入|遗留){_G}{{0,20}}?{_N}{_CU}")),
-    ("applications_carried_forward", re.compile(
-        rf"(?:结转|转入|转至|转到|转)(?:至|到|入)?(?:下一?年度?|次年度?){_G}{{0,15}}?{_N}{_CU}")),
+    (
+        "applications_carried_forward",
+        re.compile(rf"(?:结转|转入|转至|转到|转)(?:至|到|入)?(?:下一?年度?|次年度?){_G}{{0,15}}?{_N}{_CU}"),
+    ),
     ("applications_new", re.compile(rf"新收(?:到)?{_G}{{0,20}}?{_N}{_CU}")),
-    ("applications_received", re.compile(
-        rf"(?:收到|受理|接收|接到|收悉)(?<![新未没无不]..)(?P<obj>{_G}{{0,15}}?申请{_G}{{0,4}}?){_N}{_CU}")),
-    ("applications_received", re.compile(
-        rf"(?:收到|受理|接收|接到)(?<![新未没无不]..)(?:了|共|共计)?{_N}{_CU}(?P<obj>的?{_G}{{0,10}}?(?:公开申请|依申请公开))")),
-    ("applications_completed", re.compile(
-        rf"(?P<verb>办结|办理|答复|处理|回复)(?<![不未予他]..)(?:完成|完毕|了)?"
-        rf"(?P<obj>(?:各类|相关|的)?(?:政府信息公开|依申请公开|信息公开)?(?:申请)?件?)"
-        rf"(?:共|共计|合计|总计)?(?:为|达)?{_N}{_CU}")),
+    (
+        "applications_received",
+        re.compile(
+            rf"(?:收到|受理|接收|接到|收悉)(?<![新未没无不]..)(?P<obj>{_G}{{0,15}}?申请{_G}{{0,4}}?){_N}{_CU}"
+        ),
+    ),
+    (
+        "applications_received",
+        re.compile(
+            rf"(?:收到|受理|接收|接到)(?<![新未没无不]..)(?:了|共|共计)?{_N}{_CU}(?P<obj>的?{_G}{{0,10}}?(?:公开申请|依申请公开))"
+        ),
+    ),
+    (
+        "applications_completed",
+        re.compile(
+            rf"(?P<verb>办结|办理|答复|处理|回复)(?<![不未予他]..)(?:完成|完毕|了)?"
+            rf"(?P<obj>(?:各类|相关|的)?(?:政府信息公开|依申请公开|信息公开)?(?:申请)?件?)"
+            rf"(?:共|共计|合计|总计)?(?:为|达)?{_N}{_CU}"
+        ),
+    ),
 )
 _NO_APPLICATION = re.compile(  # matched where 未/没有/无 stands
     rf"(?:(?:未|没有)(?:收到|受理|接到|接收|发生|产生){_G}{{0,10}}?|(?:无|没有)(?:任何)?)"

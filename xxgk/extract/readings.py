@@ -190,7 +190,7 @@ def derive(values: Values, sums: Sums) -> Values | None:
         if len(missing) != 1:
             continue
         j = missing[0]
-        known = sum(v for v in group[:-1] if v is not None)  # type: ignore[misc]
+        known = sum(v for v in group[:-1] if v is not None)
         value = known if j == len(group) - 1 else group[-1] - known  # type: ignore[operator]
         if value < 0:
             return None
@@ -229,17 +229,34 @@ class RowReadings:
     chosen: bool = False  # whether the layout allowed several readings and the sums chose among them
 
 
-def row_readings(slots: Sequence[Atom], k: int, *, sums: Sums = (), allow_decimal: bool = False) -> RowReadings:
-    """Every reading of `slots` into k cells the layout allows, narrowed by the row's sums."""
+def row_readings(
+    slots: Sequence[Atom],
+    k: int,
+    *,
+    sums: Sums = (),
+    allow_decimal: bool = False,
+    trailing_cells: bool = True,
+) -> RowReadings:
+    """Every reading of `slots` into k cells the layout allows, narrowed by the row's sums.
+
+    `trailing_cells`: empty fields after the last value are blank cells (as far as the row has cells
+    for them); otherwise they are the layout's and dropped.
+    """
     slots = list(slots)
-    while slots and slots[-1].kind == BLANK:  # trailing empties are the layout's, not blank cells
-        slots.pop()
+    filled = len(slots)
+    while filled and slots[filled - 1].kind == BLANK:
+        filled -= 1
+    slots = slots[: max(filled, min(len(slots), k))] if trailing_cells else slots[:filled]
     m = len(slots)
     if m == k:
         reading = tuple(_slot_val(a, allow_decimal) for a in slots)
         return RowReadings("exact", (reading,), sums_hold(values_of(reading), sums))
     splittable = [a for a in slots if a.kind == NUM and "." not in a.text]
-    if m < k and sum(len(a.text) for a in splittable) + m - len(splittable) >= k and any(len(a.text) > 1 for a in splittable):
+    if (
+        m < k
+        and sum(len(a.text) for a in splittable) + m - len(splittable) >= k
+        and any(len(a.text) > 1 for a in splittable)
+    ):
         choice = any(len(a.text) > 1 and a.text.strip("0") for a in splittable)
         found = _collect(_split_readings(slots, k, allow_decimal, sums), sums)
         if found is not None and found[1]:

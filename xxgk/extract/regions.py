@@ -39,7 +39,11 @@ def find_regions(text: str, headings: list[Heading]) -> Regions:
         t3_rows_end = text.find("结转下年度", t4_from)
         m = _T4_START.search(text, t3_rows_end if t3_rows_end >= 0 else t4_from)
         t4_start = m.start() if m else None
-    t2 = (t2_start, t3_start if t3_start is not None else next_heading(t2_start)) if t2_start is not None else None
+    t2 = (
+        (t2_start, t3_start if t3_start is not None else next_heading(t2_start))
+        if t2_start is not None
+        else None
+    )
     t3 = None
     if t3_start is not None:
         end = t4_head.start if t4_head and t4_head.start > t3_start else t4_start

@@ -31,6 +31,37 @@ class PrintedRow:
     def atoms(self) -> list[Atom]:
         return self.label_atoms + self.slots
 
+    @property
+    def filled(self) -> list[Atom]:
+        """The slots without trailing empty cells."""
+        return strip_trailing(self.slots)
+
+
+def leading_blanks_of(row: PrintedRow) -> int:
+    n = 0
+    while n < len(row.slots) and row.slots[n].kind == BLANK:
+        n += 1
+    return n
+
+
+def leading_is_layout(rows: Sequence[PrintedRow], k: int) -> bool:
+    """Whether empty fields between a row's label and its first value are empty label columns (a full
+    row has them too) rather than blank cells at the start of the row."""
+    return any(leading_blanks_of(r) and len(r.filled) - leading_blanks_of(r) == k for r in rows)
+
+
+def strip_trailing(slots: Sequence[Atom]) -> list[Atom]:
+    out = list(slots)
+    while out and out[-1].kind == BLANK:
+        out.pop()
+    return out
+
+
+def trailing_is_layout(rows: Sequence[PrintedRow], k: int) -> bool:
+    """Whether empty fields after a row's values are the layout's (a full row has them too, as PDF text
+    with a tab after every cell does) rather than blank cells at the end of the row."""
+    return any(len(r.filled) - leading_blanks_of(r) == k and len(r.slots) > len(r.filled) for r in rows)
+
 
 def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRow]:
     """Group atoms into rows: label text followed by values; a new line or new label starts a new row.
@@ -44,9 +75,7 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
 
     def emit() -> None:
         nonlocal label, slots
-        while slots and slots[-1].kind == BLANK:  # trailing empties belong to the layout, not to cells
-            slots.pop()
-        if slots:
+        if any(a.kind != BLANK for a in slots):  # trailing empties are kept: the table decides what they are
             rows.append(PrintedRow(normalise("".join(a.text for a in label)), label, slots))
         label, slots = [], []
 
@@ -62,8 +91,8 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
             emit()
         if label and label[-1].line != a.line:
             label = []
-        if a.kind == BLANK and not slots and not (leading_blanks and not label):
-            continue
+        if a.kind == BLANK and not slots and not label and not leading_blanks:
+            continue  # an empty label column before the row's label
         slots.append(a)
     emit()
     return rows

@@ -74,7 +74,9 @@ def find_headings(text: str) -> list[Heading]:
         rest = text[after:line_end]
         stop = _LINE_TITLE_STOP.search(rest)
         line_title = _DECOR.sub("", rest[: stop.start()] if stop else rest)
-        line_mode = bool(line_title) and len(line_title) <= _MAX_LINE_TITLE and not (stop and stop.group() == "。")
+        line_mode = (
+            bool(line_title) and len(line_title) <= _MAX_LINE_TITLE and not (stop and stop.group() == "。")
+        )
         compact = _DECOR.sub("", text[after : after + 80])
         shared = set(compact[:30]) | set(line_title)
         for idx, standard in enumerate(SECTION_TITLES, start=1):

@@ -32,7 +32,9 @@ Term = tuple[str, int, int]  # (row, position in the row's reading, coefficient)
 Equation = tuple[Term, ...]  # Σ coefficient × cell = 0
 
 
-def solve(rows: Mapping[str, tuple[Reading, ...]], equations: Sequence[Equation]) -> tuple[dict[str, tuple[Reading, ...]], bool]:
+def solve(
+    rows: Mapping[str, tuple[Reading, ...]], equations: Sequence[Equation]
+) -> tuple[dict[str, tuple[Reading, ...]], bool]:
     """Keep the readings that take part in some combination satisfying every evaluable equation.
 
     Readings with the same values are one choice. Over the rows left with several choices this is dynamic
@@ -44,7 +46,7 @@ def solve(rows: Mapping[str, tuple[Reading, ...]], equations: Sequence[Equation]
     multi = [name for name, vs in choices.items() if len(vs) > 1]
     multi_set = set(multi)
     terms_of: dict[str, list[tuple[int, int, int]]] = {}
-    start: list[int | None] = [0] * len(equations)
+    start: list[Number | None] = [0] * len(equations)
     for e, eq in enumerate(equations):
         for row, pos, coef in eq:
             if row in multi_set:
@@ -53,22 +55,24 @@ def solve(rows: Mapping[str, tuple[Reading, ...]], equations: Sequence[Equation]
             vs = choices.get(row)
             v = vs[0][pos] if vs else None
             acc = start[e]
-            start[e] = None if v is None or acc is None else acc + coef * v  # type: ignore[operator]
-    steps: list[list[tuple[int | None, ...]]] = []
+            start[e] = None if v is None or acc is None else acc + coef * v
+    steps: list[list[tuple[Number | None, ...]]] = []
     for name in multi:
         contribs = []
         for vals in choices[name]:
-            c: list[int | None] = [0] * len(equations)
+            c: list[Number | None] = [0] * len(equations)
             for e, pos, coef in terms_of.get(name, ()):
                 v, acc = vals[pos], c[e]
-                c[e] = None if v is None or acc is None else acc + coef * v  # type: ignore[operator]
+                c[e] = None if v is None or acc is None else acc + coef * v
             contribs.append(tuple(c))
         steps.append(contribs)
 
-    def add(state: tuple[int | None, ...], contrib: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    def add(
+        state: tuple[Number | None, ...], contrib: tuple[Number | None, ...]
+    ) -> tuple[Number | None, ...]:
         return tuple(None if a is None or b is None else a + b for a, b in zip(state, contrib, strict=True))
 
-    layers: list[set[tuple[int | None, ...]]] = [{tuple(start)}]
+    layers: list[set[tuple[Number | None, ...]]] = [{tuple(start)}]
     for contribs in steps:
         nxt = {add(st, c) for st in layers[-1] for c in contribs}
         if len(nxt) > MAX_STATES:
@@ -83,8 +87,8 @@ def solve(rows: Mapping[str, tuple[Reading, ...]], equations: Sequence[Equation]
         keep_vals = set()
         prev_good = set()
         for st in layers[i]:
-            for vals, c in zip(choices[name], contribs, strict=True):
-                if add(st, c) in good:
+            for vals, contrib in zip(choices[name], contribs, strict=True):
+                if add(st, contrib) in good:
                     keep_vals.add(vals)
                     prev_good.add(st)
         kept[name] = tuple(r for r in rows[name] if values_of(r) in keep_vals)
@@ -105,7 +109,9 @@ def settle(readings: tuple[Reading, ...], k: int) -> list[Settled]:
         atoms = tuple(dict.fromkeys(v.atom for v in vals if v.atom is not None))
         if len(distinct) == 1 and (value := vals[0].value) is not None:
             statuses = {v.status for v in vals}
-            status = "number" if statuses == {"number"} else "derived" if "derived" in statuses else vals[0].status
+            status = (
+                "number" if statuses == {"number"} else "derived" if "derived" in statuses else vals[0].status
+            )
             raw = vals[0].raw if len({v.raw for v in vals}) == 1 else ""
             out.append(Settled(value, status, raw, atoms))
         elif len(distinct) == 1:

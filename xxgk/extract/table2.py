@@ -27,6 +27,7 @@ _NARRATIVE = {
 def _find_row(atoms: Sequence[Atom], row: T2Row) -> tuple[Atom, list[Atom]] | None:
     """The first label atom ending in the row's label with values after it on its line, and those values."""
     names = tuple(normalise(n) for n in (row.label, *row.aliases))
+    blank_row = None
     for i, a in enumerate(atoms):
         if a.kind != TEXT or not normalise(a.text).endswith(names):
             continue
@@ -37,10 +38,14 @@ def _find_row(atoms: Sequence[Atom], row: T2Row) -> tuple[Atom, list[Atom]] | No
             slots.append(b)
         if any(s.kind != "blank" for s in slots):
             return a, slots
-    return None
+        if slots and blank_row is None:
+            blank_row = (a, slots)  # the row is there, its cells empty
+    return blank_row
 
 
-def _pin_by_text(keys: Sequence[str], readings: tuple[Reading, ...], text: str) -> tuple[tuple[Reading, ...], str]:
+def _pin_by_text(
+    keys: Sequence[str], readings: tuple[Reading, ...], text: str
+) -> tuple[tuple[Reading, ...], str]:
     """Keep the readings that agree with what the report's text states about these cells."""
     stated: list[str] = []
     kept = readings
@@ -72,7 +77,9 @@ def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
         k = len(row.keys)
         rr = row_readings(slots, k, allow_decimal=row.keys[0] == "t2.fees.amount")
         printed = PrintedRow(normalise(label.text)[-12:], [label], slots)
-        readings, stated = _pin_by_text(row.keys, rr.readings, text) if len(rr.readings) > 1 else (rr.readings, "")
+        readings, stated = (
+            _pin_by_text(row.keys, rr.readings, text) if len(rr.readings) > 1 else (rr.readings, "")
+        )
         settled = settle(readings, k)
         resolved = not any(s.status == "ambiguous" for s in settled)
         if rr.kind != "exact" and rr.chosen:

@@ -11,10 +11,19 @@ from collections import Counter
 from collections.abc import Sequence
 
 from xxgk.catalogue import T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_OUTCOME_ROWS, T3_ROWS, t3_key
-from xxgk.extract.atoms import NUM, Atom
+from xxgk.extract.atoms import BLANK, NUM, Atom
 from xxgk.extract.document import normalise
 from xxgk.extract.readings import row_readings
-from xxgk.extract.rows import PrintedRow, Template, align, label_similarity, split_rows
+from xxgk.extract.rows import (
+    PrintedRow,
+    Template,
+    align,
+    label_similarity,
+    leading_blanks_of,
+    leading_is_layout,
+    split_rows,
+    trailing_is_layout,
+)
 from xxgk.extract.solve import Equation, solve
 from xxgk.extract.tables import TableResult, capacity_fits, settle_row
 
@@ -37,7 +46,11 @@ def _equations(width: int) -> list[Equation]:
 
 def _present_columns(header: str, rows: Sequence[PrintedRow]) -> list[int]:
     """Indices of T3_COLUMNS the printed table has: all seven unless the rows and the header agree one is gone."""
-    counts = Counter(len(r.slots) for r in rows if all(a.kind != NUM or len(a.text) <= 4 for a in r.slots))
+    counts = Counter(
+        len(r.filled) - leading_blanks_of(r)
+        for r in rows
+        if all(a.kind != NUM or len(a.text) <= 4 for a in r.slots)
+    )
     if not counts or counts.most_common(1)[0][0] != K_FULL - 1:
         return list(range(K_FULL))
     head = normalise(header).replace("法人或其他组织", "")
@@ -62,6 +75,8 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
         missing = [T3_COLUMNS[i][1] for i in range(K_FULL) if i not in present]
         result.event("missing_column", None, f"表三缺少“{'、'.join(missing)}”列", resolved=True)
     assigned = _in_order(printed) or _aligned(printed, k)
+    trailing_cells = not trailing_is_layout(printed, k)
+    lead_layout = leading_is_layout(printed, k)
     full = k == K_FULL
     per_row = {}
     for tmpl, idx in zip(T3_ROWS, assigned, strict=True):
@@ -69,7 +84,9 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
             result.event("absent_row", tmpl.key, f"表三未找到“{tmpl.item}”行", resolved=False)
             continue
         row = printed[idx]
-        rr = row_readings(row.slots, k, sums=ROW_SUM if full else ())
+        rr = row_readings(
+            _value_slots(row, k, lead_layout), k, sums=ROW_SUM if full else (), trailing_cells=trailing_cells
+        )
         per_row[tmpl.key] = (row, rr)
         if rr.kind != "exact" and rr.chosen:
             result.row_event(rr.kind, tmpl.key, row, k, "表三")
@@ -92,6 +109,20 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
     return result
 
 
+def _value_slots(row: PrintedRow, k: int, lead_layout: bool) -> list[Atom]:
+    """The row's slots for its k cells. In a true grid positions count: surplus empty cells are taken
+    from the front (label columns) and then the back. In tab text the table's own habit decides."""
+    slots = row.slots
+    if slots and all(a.grid for a in slots):
+        lead = leading_blanks_of(row)
+        drop = min(lead, max(0, len(slots) - k))
+        slots = slots[drop:]
+        while len(slots) > k and slots[-1].kind == BLANK:
+            slots = slots[:-1]
+        return slots
+    return slots[leading_blanks_of(row) :] if lead_layout else slots
+
+
 def _in_order(printed: Sequence[PrintedRow]) -> list[int | None] | None:
     """The common case, cheaply: 25 rows, each label holding its template row's label, in order."""
     if len(printed) != len(TEMPLATES):
@@ -107,7 +138,7 @@ def _aligned(printed: Sequence[PrintedRow], k: int) -> list[int | None]:
         return [None] * len(TEMPLATES)
     scores = []
     for r in printed:
-        fit = 1.0 if capacity_fits(r.slots, k) else 0.3
+        fit = 1.0 if capacity_fits(r.filled[leading_blanks_of(r) :], k) else 0.3
         scores.append([label_similarity(r.label, t) * fit for t in TEMPLATES])
     return align(printed, scores)
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from xxgk.catalogue import T4_COLUMN_KEYS, T4_GROUP_KEYS, t4_key
 from xxgk.extract.atoms import BLANK, TEXT, Atom
 from xxgk.extract.readings import row_readings
-from xxgk.extract.rows import PrintedRow
+from xxgk.extract.rows import PrintedRow, strip_trailing
 from xxgk.extract.solve import settle
 from xxgk.extract.tables import TableResult
 
@@ -51,9 +51,9 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
             if prose and slots:
                 break
             continue
-        while values and values[-1].kind == BLANK:
-            values.pop()
-        slots.extend(values)
+        filled = strip_trailing(values)
+        # trailing empties end a line's cells only when the line is exactly whole groups long
+        slots.extend(values if len(values) % GROUP == 0 and len(values) <= K else filled)
     return slots
 
 

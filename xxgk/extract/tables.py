@@ -52,14 +52,28 @@ class TableResult:
     events: list[TableEvent] = field(default_factory=list)
     atoms: list[Atom] = field(default_factory=list)
 
-    def event(self, kind: str, row: str | None, message: str, *, resolved: bool = True, atoms: Sequence[Atom] = ()) -> None:
-        self.events.append(TableEvent(kind=kind, row=row, message=message, resolved=resolved, place=atoms_place(list(atoms))))
+    def event(
+        self, kind: str, row: str | None, message: str, *, resolved: bool = True, atoms: Sequence[Atom] = ()
+    ) -> None:
+        self.events.append(
+            TableEvent(kind=kind, row=row, message=message, resolved=resolved, place=atoms_place(list(atoms)))
+        )
 
     def row_event(
-        self, kind: str, row_key: str, row: PrintedRow, k: int, where: str, *, resolved: bool = True, how: str = "表内勾稽关系"
+        self,
+        kind: str,
+        row_key: str,
+        row: PrintedRow,
+        k: int,
+        where: str,
+        *,
+        resolved: bool = True,
+        how: str = "表内勾稽关系",
     ) -> None:
         raw = "".join(a.text or "□" for a in row.slots)
-        template = _KIND_TEXT["split_open"] if kind == "split" and not resolved else _KIND_TEXT.get(kind, kind)
+        template = (
+            _KIND_TEXT["split_open"] if kind == "split" and not resolved else _KIND_TEXT.get(kind, kind)
+        )
         text = template.format(m=len([a for a in row.slots if a.text]), k=k, raw=raw, how=how)
         label = row.label[:16] or "（无标签行）"
         resolved = resolved and kind != "unreadable"

@@ -47,13 +47,18 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     if not data.strip():
         raise ReadError(source, "empty file")
     if len(data) > MAX_TEXT_BYTES:
-        raise ReadError(source, f"file too large for a report ({len(data) / 1e6:.0f} MB, limit {MAX_TEXT_BYTES // 2**20} MiB)")
+        raise ReadError(
+            source,
+            f"file too large for a report ({len(data) / 1e6:.0f} MB, limit {MAX_TEXT_BYTES // 2**20} MiB)",
+        )
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise ReadError(source, f"declares {enc} by its BOM but does not decode ({exc.reason})") from None
+                raise ReadError(
+                    source, f"declares {enc} by its BOM but does not decode ({exc.reason})"
+                ) from None
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return utf16, "utf-16"

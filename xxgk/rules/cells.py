@@ -42,12 +42,22 @@ def _per_table(r: Rule, report: Report, status: str, what: str) -> Iterator[Find
         )
 
 
-@rule("cell.blank", "error", "单元格未填写", "A cell of the tables is printed empty (a number, 0 included, is required).")
+@rule(
+    "cell.blank",
+    "error",
+    "单元格未填写",
+    "A cell of the tables is printed empty (a number, 0 included, is required).",
+)
 def cell_blank(ctx: Context) -> Iterator[Finding]:
     yield from _per_table(cell_blank, ctx.report, "blank", "未填写数字")
 
 
-@rule("cell.placeholder", "error", "单元格填写了非数字", "A cell holds a placeholder such as “/”, “—” or “无” instead of a number.")
+@rule(
+    "cell.placeholder",
+    "error",
+    "单元格填写了非数字",
+    "A cell holds a placeholder such as “/”, “—” or “无” instead of a number.",
+)
 def cell_placeholder(ctx: Context) -> Iterator[Finding]:
     yield from _per_table(cell_placeholder, ctx.report, "placeholder", "填写的不是数字")
 

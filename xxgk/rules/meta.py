@@ -11,10 +11,17 @@ from xxgk.rules.registry import Context, rule
 FIRST_2021_LAYOUT_YEAR = 2020  # the 2021 layout applies from the reports on 2020
 
 
-@rule("meta.period_missing", "warning", "未说明统计期限", "The report nowhere states its statistical period (e.g. 1月1日至12月31日).")
+@rule(
+    "meta.period_missing",
+    "warning",
+    "未说明统计期限",
+    "The report nowhere states its statistical period (e.g. 1月1日至12月31日).",
+)
 def period_missing(ctx: Context) -> Iterator[Finding]:
     if ctx.report.period is None:
-        yield period_missing.finding("报告未说明统计数据的期限（如“本报告所列数据的统计期限自…年1月1日起至12月31日止”）")
+        yield period_missing.finding(
+            "报告未说明统计数据的期限（如“本报告所列数据的统计期限自…年1月1日起至12月31日止”）"
+        )
 
 
 @rule(
@@ -50,7 +57,9 @@ def fee_statement_missing(ctx: Context) -> Iterator[Finding]:
     text = six.text if six is not None else r.text[-3000:]
     if not states_fee(text):
         yield fee_statement_missing.finding(
-            "第六部分未说明信息处理费的收取情况（国办函〔2020〕109号要求）", section=6, place=six.place if six else None
+            "第六部分未说明信息处理费的收取情况（国办函〔2020〕109号要求）",
+            section=6,
+            place=six.place if six else None,
         )
 
 

@@ -11,7 +11,12 @@ from xxgk.rules.registry import Context, rule
 _TABLE_SECTION = {"二": 2, "三": 3, "四": 4}
 
 
-@rule("section.missing", "error", "缺少规定的部分", "One of the six standard sections has no heading in the report.")
+@rule(
+    "section.missing",
+    "error",
+    "缺少规定的部分",
+    "One of the six standard sections has no heading in the report.",
+)
 def section_missing(ctx: Context) -> Iterator[Finding]:
     found = {s.index for s in ctx.report.sections}
     for i, title in enumerate(SECTION_TITLES, start=1):
@@ -42,12 +47,19 @@ def section_title(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("section.order", "warning", "各部分顺序与规定不一致", "The standard sections appear out of their order 一 … 六.")
+@rule(
+    "section.order",
+    "warning",
+    "各部分顺序与规定不一致",
+    "The standard sections appear out of their order 一 … 六.",
+)
 def section_order(ctx: Context) -> Iterator[Finding]:
     order = [s.index for s in ctx.report.sections if s.index is not None]
     if order != sorted(order):
         printed = "、".join(SECTION_NUMERALS[i - 1] for i in order)
-        yield section_order.finding(f"各部分出现顺序为{printed}，应依次为一至六", place=ctx.report.sections[0].place)
+        yield section_order.finding(
+            f"各部分出现顺序为{printed}，应依次为一至六", place=ctx.report.sections[0].place
+        )
 
 
 @rule("table.missing", "error", "缺少统计表", "Table 二, 三 or 四 could not be found in the report.")

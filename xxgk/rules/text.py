@@ -16,7 +16,9 @@ from xxgk.rules.registry import Context, rule
 
 def _narrative(report: Report) -> list[tuple[int, str, Place | None]]:
     """(section index, text, place) for the prose the text rules read; the whole text if no sections."""
-    out = [(s.index or 0, s.text, s.place) for s in report.sections if s.index in (1, 4, 6) or s.index is None]
+    out = [
+        (s.index or 0, s.text, s.place) for s in report.sections if s.index in (1, 4, 6) or s.index is None
+    ]
     if not report.sections:
         out = [(0, report.text, None)]
     return out
@@ -74,7 +76,9 @@ _LITIGATION_CELLS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def _contradictions(report: Report, table: dict[str, tuple[tuple[str, ...], ...]]) -> Iterator[tuple[Figure, int, tuple[str, ...], int, Place | None]]:
+def _contradictions(
+    report: Report, table: dict[str, tuple[tuple[str, ...], ...]]
+) -> Iterator[tuple[Figure, int, tuple[str, ...], int, Place | None]]:
     for index, text, place in _narrative(report):
         for f in figures(text):
             readings = table.get(f.kind)
