@@ -89,7 +89,9 @@ def _expected_rules(key: str) -> set[str]:
 
 @SETTINGS
 @given(one_cell_changed())
-def test_a_single_changed_cell_is_caught_by_its_relations(case: tuple[dict[str, int | float], str, int]) -> None:
+def test_a_single_changed_cell_is_caught_by_its_relations(
+    case: tuple[dict[str, int | float], str, int],
+) -> None:
     cells, key, _ = case
     report = xxgk.parse(render_text(ReportData(agency="某某县人民政府", year=2024, cells=cells), "tabbed"))
     assert report.cells[key] == cells[key]
@@ -114,7 +116,12 @@ def test_random_bytes_raise_nothing_but_read_error(data: bytes) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=st.sampled_from("一二三四五六、。0123456789 \t|/总计本年新收行政复议规章第二十条（）\n"), max_size=600))
+@given(
+    st.text(
+        alphabet=st.sampled_from("一二三四五六、。0123456789 \t|/总计本年新收行政复议规章第二十条（）\n"),
+        max_size=600,
+    )
+)
 def test_random_report_like_text_never_crashes(text: str) -> None:
     try:
         report = xxgk.parse(text + "\n")

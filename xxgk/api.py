@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from xxgk.errors import ReadError
 from xxgk.extract.pipeline import parse_text
-from xxgk.formats.text import decode
+from xxgk.formats.text import MAX_TEXT_BYTES, decode, too_large
 from xxgk.model.report import Report, SourceDoc
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
@@ -22,9 +23,14 @@ def parse(source: str | Path | bytes, *, name: str | None = None) -> Report:
     if isinstance(source, Path) or (isinstance(source, str) and _is_file(source)):
         path = Path(source)
         try:
+            if not path.is_file():
+                raise ReadError(str(path), "a folder, not a file" if path.is_dir() else "no such file")
+            size = path.stat().st_size
+            if size > MAX_TEXT_BYTES:  # refuse before reading: memory stays bounded
+                raise ReadError(str(path), too_large(size))
             data = path.read_bytes()
         except OSError as exc:
-            raise ReadError(str(path), exc.strerror or str(exc)) from None
+            raise ReadError(str(path), (exc.strerror or str(exc)).lower()) from None
         return parse_bytes(data, name or str(path))
     if isinstance(source, bytes):
         return parse_bytes(source, name or "<bytes>")
@@ -42,9 +48,15 @@ def _is_file(s: str) -> bool:
         return False
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _looks_like_path(s: str) -> bool:
-    """A short one-line string ending like a file name: a path that does not exist, not a report's text."""
-    return "\n" not in s and len(s) < 1024 and Path(s).suffix.lower() in TEXT_SUFFIXES - {""}
+    """A short one-line string that has a file suffix or no Chinese at all names a file (one that does not
+    exist), not a report's text: every report is Chinese, and a one-line one runs to thousands of characters."""
+    if "\n" in s or len(s) >= 1024:
+        return False
+    return bool(Path(s).suffix) or "/" in s or not _CJK.search(s)
 
 
 def parse_bytes(data: bytes, name: str) -> Report:

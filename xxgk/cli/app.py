@@ -78,7 +78,7 @@ def check_cmd(
     if not files:
         err.print(f"xxgk: no report files under {' '.join(map(str, paths))}", markup=False)
         raise typer.Exit(EXIT_UNREADABLE)
-    single = len(files) == 1 and paths[0].is_file()
+    single = len(paths) == 1 and not paths[0].is_dir()
     unreadable = errors = False
     rows: list[tuple[Path, tuple[Report, list[Finding]] | None, str | None]] = []
     for f in files:
@@ -87,7 +87,7 @@ def check_cmd(
         except ReadError as exc:
             unreadable = True
             err.print(f"xxgk: cannot read {exc.source}: {exc.reason}", markup=False)
-            if json_out and not single:
+            if json_out:
                 emit_json(error_record(f, exc.reason))
             rows.append((f, None, exc.reason))
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -49,7 +50,7 @@ def print_report(console: Console, report: Report) -> None:
     a = report.agency
     where = " ".join(x for x in (a.province, a.city, a.county) if x)
     console.print(
-        f"[bold]{a.name or '（单位不详）'}[/] {report.year or '？'}年  格式：{report.format_version}  {where}"
+        f"[bold]{escape(a.name or '（单位不详）')}[/] {report.year or '？'}年  格式：{report.format_version}  {escape(where)}"
     )
     t2 = Table(title="表二 主动公开政府信息情况", show_lines=False)
     t2.add_column("信息内容")
@@ -81,7 +82,7 @@ def print_report(console: Console, report: Report) -> None:
 def print_findings(console: Console, path: Path, report: Report, findings: list[Finding]) -> None:
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     console.print(
-        f"[bold]{path}[/]  {report.agency.name or '（单位不详）'} {report.year or '？'}年  "
+        f"[bold]{escape(str(path))}[/]  {escape(report.agency.name or '（单位不详）')} {report.year or '？'}年  "
         f"[red]{counts['error']} 错误[/] [yellow]{counts['warning']} 警告[/] [cyan]{counts['info']} 提示[/]"
     )
     for f in findings:
@@ -101,14 +102,19 @@ def print_summary(
         table.add_column(h)
     for path, result, reason in rows:
         if result is None:
-            table.add_row(str(path), "", "", "", "", Text(f"无法读取：{reason}", style="red"))
+            table.add_row(Text(str(path)), "", "", "", "", Text(f"无法读取：{reason}", style="red"))
             continue
         report, findings = result
         n_err = sum(1 for f in findings if f.severity == "error")
         n_warn = sum(1 for f in findings if f.severity == "warning")
         verdict = Text("退回修改", style="red") if n_err else Text("通过", style="green")
         table.add_row(
-            str(path), report.agency.name or "", str(report.year or ""), str(n_err), str(n_warn), verdict
+            Text(str(path)),
+            Text(report.agency.name or ""),
+            str(report.year or ""),
+            str(n_err),
+            str(n_warn),
+            verdict,
         )
     console.print(table)
 

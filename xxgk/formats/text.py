@@ -42,6 +42,10 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(sample) // 200)
 
 
+def too_large(size: int) -> str:
+    return f"file too large for a report ({size / 2**20:.0f} MiB, limit {MAX_TEXT_BYTES // 2**20} MiB)"
+
+
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Return (text, encoding name) or raise ReadError with a one-line reason."""
     if not data.strip():
@@ -69,6 +73,12 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return text, "utf-8"
     except UnicodeDecodeError:
         pass
+    # A UTF-8 file with a few damaged bytes (a download cut inside a character, a stray byte) is still
+    # the report: keep it, with U+FFFD where the bytes were, and say so in the encoding name.
+    text = data.decode("utf-8", errors="replace")
+    damaged = text.count("\ufffd")
+    if damaged <= max(3, len(text) // 2000):
+        return text, f"utf-8 ({damaged} damaged bytes replaced)"
     # GB18030 is a superset of GBK and GB2312: the usual encoding of Chinese government files.
     try:
         text = data.decode("gb18030")
