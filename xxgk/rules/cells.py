@@ -16,8 +16,8 @@ _SHOWN = 5
 
 def _by_table(report: Report, status: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for key in cell_keys():
-        if report.detail(key).status == status:
+    for key, detail in report.details.items():
+        if detail.status == status:
             out.setdefault(table_of(key), []).append(key)
     return out
 
