@@ -116,13 +116,21 @@ def test_binary_garbage_is_a_read_error(name: str) -> None:
     assert "empty" not in exc.reason
 
 
-@pytest.mark.parametrize("name", ["png", "elf"])
+@pytest.mark.parametrize("name", ["elf"])
 def test_binary_file_says_binary(tmp_path: Path, name: str) -> None:
     path = tmp_path / f"{name}.txt"  # a misleading suffix must not matter
     path.write_bytes(BINARIES[name])
     exc = read_error(xxgk.parse, path)
     assert_one_line_naming(exc, str(path))
     assert "binary" in exc.reason or "not text" in exc.reason
+
+
+def test_broken_image_behind_a_text_suffix_is_read_as_an_image_and_refused(tmp_path: Path) -> None:
+    path = tmp_path / "png.txt"  # the content decides the format, not the suffix
+    path.write_bytes(BINARIES["png"])
+    exc = read_error(xxgk.parse, path)
+    assert_one_line_naming(exc, str(path))
+    assert "image" in exc.reason
 
 
 def test_real_executable_if_present() -> None:

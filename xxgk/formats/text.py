@@ -8,6 +8,8 @@ from xxgk.errors import ReadError
 
 # A real report is a few tens of kB of text; 20 MB is far beyond any, and keeps memory bounded.
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+# Any file at all: a scanned PDF of a long report can run to tens of MB; nothing real comes near this.
+MAX_FILE_BYTES = 200 * 1024 * 1024
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -40,8 +42,8 @@ def _looks_like_text(text: str) -> bool:
     return bad <= max(2, len(sample) // 200)
 
 
-def too_large(size: int) -> str:
-    return f"file too large for a report ({size / 2**20:.0f} MiB, limit {MAX_TEXT_BYTES // 2**20} MiB)"
+def too_large(size: int, limit: int = MAX_TEXT_BYTES) -> str:
+    return f"file too large for a report ({size / 2**20:.0f} MiB, limit {limit // 2**20} MiB)"
 
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
