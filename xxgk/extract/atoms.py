@@ -25,6 +25,7 @@ class Atom(NamedTuple):
 
 _SEPARATOR_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SIGNED = re.compile(r"[-－—]\s*\d+(?:\.\d+)?")  # a negative count is kept as printed, for cell.invalid
 _NUMBERS = re.compile(r"[\d.\s]+")
 PLACEHOLDER = re.compile(r"[/／\\—–\-－_~～×xX*]+|无|空|——|--|——")
 _STREAM = re.compile(
@@ -61,7 +62,10 @@ def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom], grid: bool 
     if stripped.isascii() and stripped.isdigit():  # the common case, without a regex
         out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped), grid))
         return
-    if _NUMBER.fullmatch(stripped):
+    if _SIGNED.fullmatch(stripped):
+        text = "-" + stripped.lstrip("-－—").strip()
+        out.append(Atom(NUM, text, lineno, lead, lead + len(stripped), grid))
+    elif _NUMBER.fullmatch(stripped):
         out.append(Atom(NUM, stripped, lineno, lead, lead + len(stripped), grid))
     elif _NUMBERS.fullmatch(stripped):
         for m in _NUMBER.finditer(cell):

@@ -29,7 +29,11 @@ LEGACY_MARKERS = (
     "第二十条第（九）项",
     "政府集中采购",
 )
-_FEE = re.compile(r"信息处理费|处理费|收费|收取[^。]{0,8}费")
+# A statement about fees charged: 信息处理费, or a denial/amount of charging. Not the table's own label
+# "…按收费通知要求缴纳费用…" nor "行政事业性收费".
+_FEE = re.compile(
+    r"信息处理费|处理费|(?:未|不|没有|无|暂无)[^。，；]{0,10}收(?:取|费)(?!通知)|收费(?:情况|事项|标准)|收取[^。]{0,8}费"
+)
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,7 @@ _NEGATION = re.compile(r"(?:未|没有|无)(?:收到|受理|接到|接收|发生
 _CASE = re.compile(rf"{_N}(?:件|起|宗|例)")
 _CLAUSE_SEPS = "，,；;：:"
 _CLAUSE_END = re.compile(r"[，。；;：:！？\n\t|#]|,(?!\d)|(?<!\d),")
-_OUTCOME = re.compile(r"纠错|纠正|维持|败诉|胜诉|撤销|驳回|确认违法|审结|结案|被|同比|较|[增减升降占率]")
+_OUTCOME = re.compile(r"纠错|纠正|维持|败诉|胜诉|撤销|驳回|确认违法|审结|结案|同比|较|[增减升降占率]")
 _DISCLOSURE = re.compile(r"信息公开|依申请|政务公开")
 _NEAR = 16  # how far from a case count 复议/诉讼 may be named
 _Figures = dict[tuple[int, str], tuple[int, int, int, int, int]]  # (start, kind) → value, span, phrase
@@ -331,7 +331,10 @@ def figures(text: str) -> list[Figure]:
 
 
 def _add(found: _Figures, kind: str, value: int, span: tuple[int, int], phrase: tuple[int, int]) -> None:
-    if (span[0], kind) not in found and (value == 0 or all(a != span[0] for a, _ in found)):
+    # one reading per number; only a stated zero of cases ("未发生行政复议、行政诉讼") reads as both kinds
+    cases = ("reviews", "suits")
+    twin = value == 0 and kind in cases and all(k in cases for a, k in found if a == span[0])
+    if (span[0], kind) not in found and (twin or all(a != span[0] for a, _ in found)):
         found[(span[0], kind)] = (value, *span, *phrase)
 
 

@@ -78,7 +78,7 @@ def _split_readings(slots: Sequence[Atom], k: int, allow_decimal: bool, sums: Su
     so only cuts that satisfy the group's sum survive (a 22-digit row is cut in microseconds).
     """
     totals = _group_totals(k, sums)
-    runs = [a.text if a.kind == NUM and "." not in a.text else None for a in slots]
+    runs = [a.text if a.kind == NUM and a.text.isdigit() else None for a in slots]
     if len(slots) == 1 and runs[0] is not None and totals == {k - 1: (0, k)}:
         yield from _split_one_group(slots[0], k)
         return
@@ -251,24 +251,42 @@ def row_readings(
     if m == k:
         reading = tuple(_slot_val(a, allow_decimal) for a in slots)
         return RowReadings("exact", (reading,), sums_hold(values_of(reading), sums))
-    splittable = [a for a in slots if a.kind == NUM and "." not in a.text]
-    if (
+    splittable = [a for a in slots if a.kind == NUM and a.text.isdigit()]
+    can_split = (
         m < k
         and sum(len(a.text) for a in splittable) + m - len(splittable) >= k
         and any(len(a.text) > 1 for a in splittable)
-    ):
-        choice = any(len(a.text) > 1 and a.text.strip("0") for a in splittable)
-        found = _collect(_split_readings(slots, k, allow_decimal, sums), sums)
-        if found is not None and found[1]:
-            return RowReadings("split", found[0], True, choice)
-        found = _collect(_split_readings(slots, k, allow_decimal, ()), sums, budget=_UNFIT_BUDGET)
+    )
+    can_short = m < k and k - m <= MAX_GAP and comb(k, m) <= MAX_CANDIDATES
+    choice = any(len(a.text) > 1 and a.text.strip("0") for a in splittable)
+
+    def split(with_sums: bool) -> tuple[tuple[Reading, ...], bool] | None:
+        if not can_split:
+            return None
+        budget = MAX_CANDIDATES if with_sums else _UNFIT_BUDGET
+        return _collect(
+            _split_readings(slots, k, allow_decimal, sums if with_sums else ()), sums, budget=budget
+        )
+
+    def short() -> tuple[tuple[Reading, ...], bool] | None:
+        if not can_short:
+            return None
+        return _collect((_apply_derive(r, sums) for r in _short_readings(slots, k, allow_decimal)), sums)
+
+    # A row nearly complete lost a cell; a row of a few long runs lost its borders. Readings that satisfy
+    # the sums win whichever way they were found; failing that, the more likely kind, unfit, is kept.
+    # Without sums nothing can be checked: digits that can fill every cell beat gaps.
+    order = [("short", short), ("split", lambda: split(True))]
+    if m < k - MAX_GAP or not sums:
+        order.reverse()
+    for kind, make in order:
+        found = make()
+        if found is not None and found[0] and found[1]:
+            return RowReadings(kind, found[0], True, choice or kind == "short")
+    for kind, make in (*order, ("split", lambda: split(False))):
+        found = make()
         if found is not None and found[0]:
-            return RowReadings("split", found[0], found[1], choice)
-        return RowReadings("unreadable", (), False)
-    if m < k and k - m <= MAX_GAP and comb(k, m) <= MAX_CANDIDATES:
-        found = _collect((_apply_derive(r, sums) for r in _short_readings(slots, k, allow_decimal)), sums)
-        if found is not None and found[0]:
-            return RowReadings("short", found[0], found[1], True)
+            return RowReadings(kind, found[0], False, choice or kind == "short")
     if m > k and m - k <= MAX_GAP:
         found = _collect(_long_readings(slots, k, allow_decimal), sums)
         if found is not None and found[0]:

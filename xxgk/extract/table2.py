@@ -24,6 +24,9 @@ _NARRATIVE = {
 }
 
 
+_UNITS = set("件条个项次篇份万元%％")
+
+
 def _find_row(atoms: Sequence[Atom], row: T2Row) -> tuple[Atom, list[Atom]] | None:
     """The first label atom ending in the row's label with values after it on its line, and those values."""
     names = tuple(normalise(n) for n in (row.label, *row.aliases))
@@ -32,10 +35,14 @@ def _find_row(atoms: Sequence[Atom], row: T2Row) -> tuple[Atom, list[Atom]] | No
         if a.kind != TEXT or not normalise(a.text).endswith(names):
             continue
         slots = []
+        after = None
         for b in atoms[i + 1 :]:
             if b.kind == TEXT or b.line != a.line:
+                after = b
                 break
             slots.append(b)
+        if after is not None and after.line == a.line and after.text[:1] in _UNITS:
+            continue  # "制发行政规范性文件4件": a sentence naming the row, not the row
         if any(s.kind != "blank" for s in slots):
             return a, slots
         if slots and blank_row is None:
@@ -81,7 +88,7 @@ def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
             _pin_by_text(row.keys, rr.readings, text) if len(rr.readings) > 1 else (rr.readings, "")
         )
         settled = settle(readings, k)
-        resolved = not any(s.status == "ambiguous" for s in settled)
+        resolved = not any(s.status in ("ambiguous", "unfilled") for s in settled)
         if rr.kind != "exact" and rr.chosen:
             how = f"正文“{stated}”" if stated else "表内关系"
             result.row_event(rr.kind, row.keys[0], printed, k, "表二", resolved=resolved, how=how)

@@ -46,7 +46,7 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
         line = _after_last_sentence(line)
         values = [a for a in line if a.kind != TEXT]
         text = "".join(a.text for a in line if a.kind == TEXT)
-        prose = len(text) >= _PROSE_MIN and ("。" in text or not values)
+        prose = "。" in text or (len(text) >= _PROSE_MIN and not values)
         if prose or not any(a.kind != BLANK for a in values):
             if prose and slots:
                 break

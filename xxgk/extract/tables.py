@@ -90,7 +90,11 @@ class TableResult:
         if cell.status == "derived":
             note = "未印出数值，由本行或本表勾稽关系唯一确定"
         elif cell.status in ("ambiguous", "unfilled"):
-            note = "印出的数值有多种读法，均符合表内勾稽关系"
+            note = (
+                "印出的数值有多种读法，无法唯一确定"
+                if self.table == "二"
+                else "印出的数值有多种读法，均符合表内勾稽关系"
+            )
         self.values[key] = cell.value
         self.details[key] = {
             "raw": cell.raw,

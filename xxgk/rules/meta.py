@@ -54,7 +54,8 @@ def fee_statement_missing(ctx: Context) -> Iterator[Finding]:
     if r.year is not None and r.year < FIRST_2021_LAYOUT_YEAR:
         return
     six = r.section(6)
-    text = six.text if six is not None else r.text[-3000:]
+    # no section 六: the statement may still close the report, after the last section found
+    text = six.text if six is not None else (r.sections[-1].text if r.sections else r.text[-3000:])
     if not states_fee(text):
         yield fee_statement_missing.finding(
             "第六部分未说明信息处理费的收取情况（国办函〔2020〕109号要求）",

@@ -1,6 +1,7 @@
 """The narrative against itself and against the tables: itemised sums, application and case figures.
 
-Only sections 一 to 四 and 六 are read (section 五 talks about plans, not counts). "收到/受理 N 件" is read
+Every section but 五 is read (五 talks about problems and plans, not counts); table rows in them are
+not prose (the narrative reader treats table rows as breaks). "收到/受理 N 件" is read
 as matching when it equals either 本年新收 or 本年新收 + 上年结转: reports use both meanings.
 """
 
@@ -16,9 +17,7 @@ from xxgk.rules.registry import Context, rule
 
 def _narrative(report: Report) -> list[tuple[int, str, Place | None]]:
     """(section index, text, place) for the prose the text rules read; the whole text if no sections."""
-    out = [
-        (s.index or 0, s.text, s.place) for s in report.sections if s.index in (1, 4, 6) or s.index is None
-    ]
+    out = [(s.index or 0, s.text, s.place) for s in report.sections if s.index != 5]
     if not report.sections:
         out = [(0, report.text, None)]
     return out
