@@ -6,7 +6,7 @@ row, a heading, a sentence. Each test asserts the rule id, the severity, the cel
 of the Chinese message.
 
 ``FIRING`` and ``QUIET`` map every rule id to such a case; the tests at the end check that they cover
-exactly the registered rules. Known bugs are kept as strict xfails with the reason spelled out.
+exactly the registered rules.
 """
 
 from __future__ import annotations
@@ -280,6 +280,13 @@ def case_history_disagrees() -> list[Finding]:
     return check(render(), previous=previous_year(carried_forward_np=2, regulations=5, normative=20))
 
 
+def case_previous_is_two_years_back() -> list[Finding]:
+    prev = previous_year(carried_forward_np=2, regulations=5, normative=20).replace(
+        str(YEAR - 1), str(YEAR - 2)
+    )
+    return check(render(), previous=prev)
+
+
 def case_history_agrees() -> list[Finding]:
     return check(render(), previous=previous_year(carried_forward_np=3, regulations=4, normative=17))
 
@@ -412,6 +419,7 @@ FIRING: dict[str, Callable[[], list[Finding]]] = {
     "cell.invalid": case_fractional_count,
     "history.carry_mismatch": case_history_disagrees,
     "history.in_force_mismatch": case_history_disagrees,
+    "history.not_previous_year": case_previous_is_two_years_back,
     "meta.period_missing": case_no_period,
     "meta.year_mismatch": case_title_year_differs,
     "meta.fee_statement_missing": case_no_fee_statement,
@@ -438,6 +446,7 @@ QUIET: dict[str, Callable[[], list[Finding]]] = {
     "cell.invalid": case_fractional_fee,
     "history.carry_mismatch": case_history_agrees,
     "history.in_force_mismatch": case_history_agrees,
+    "history.not_previous_year": case_history_disagrees,
     "meta.period_missing": case_period_in_other_words,
     "meta.year_mismatch": case_title_without_year,
     "meta.fee_statement_missing": case_no_fee_statement_2019,
@@ -764,6 +773,13 @@ def test_in_force_mismatch_shows_the_sum() -> None:
 
 def test_years_that_agree_give_no_finding() -> None:
     assert case_history_agrees() == []
+
+
+def test_a_previous_report_two_years_back_is_not_compared() -> None:
+    findings = case_previous_is_two_years_back()
+    assert rules_of(findings) == {"history.not_previous_year"}
+    f = one(findings, "history.not_previous_year")
+    assert f.severity == "warning" and f.data == {"previous_year": YEAR - 2}
 
 
 def test_history_rules_skip_a_previous_report_without_cells() -> None:

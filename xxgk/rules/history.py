@@ -10,6 +10,28 @@ from xxgk.rules.arith import first_place
 from xxgk.rules.registry import Context, rule
 
 
+def _consecutive(ctx: Context) -> bool:
+    """Cross-year relations hold between a report and the one for the year before, not any other."""
+    prev, r = ctx.previous, ctx.report
+    return prev is not None and (prev.year is None or r.year is None or prev.year == r.year - 1)
+
+
+@rule(
+    "history.not_previous_year",
+    "warning",
+    "对比报告不是上一年度的",
+    "The report given as the previous year's is for another year (or the same), so the cross-year rules are not run.",
+)
+def not_previous_year(ctx: Context) -> Iterator[Finding]:
+    prev, r = ctx.previous, ctx.report
+    if prev is None or _consecutive(ctx):
+        return
+    yield not_previous_year.finding(
+        f"用于对比的报告是{prev.year}年的，不是{r.year}年的上一年度（{(r.year or 0) - 1}年），未进行跨年度核对",
+        previous_year=prev.year,
+    )
+
+
 @rule(
     "history.carry_mismatch",
     "error",
@@ -18,7 +40,7 @@ from xxgk.rules.registry import Context, rule
 )
 def carry_mismatch(ctx: Context) -> Iterator[Finding]:
     prev, r = ctx.previous, ctx.report
-    if prev is None:
+    if prev is None or not _consecutive(ctx):
         return
     for col, name in T3_COLUMNS:
         now_key, then_key = t3_key("carried_over", col), t3_key("carried_forward", col)
@@ -43,7 +65,7 @@ def carry_mismatch(ctx: Context) -> Iterator[Finding]:
 )
 def in_force_mismatch(ctx: Context) -> Iterator[Finding]:
     prev, r = ctx.previous, ctx.report
-    if prev is None:
+    if prev is None or not _consecutive(ctx):
         return
     for kind, name in (("regulations", "规章"), ("normative", "行政规范性文件")):
         keys = [f"t2.{kind}.in_force", f"t2.{kind}.made", f"t2.{kind}.repealed"]
