@@ -54,7 +54,7 @@ def print_report(console: Console, report: Report) -> None:
     )
     t2 = Table(title="表二 主动公开政府信息情况", show_lines=False)
     t2.add_column("信息内容")
-    for h in ("本年制发件数", "本年废止件数", "现行有效件数"):
+    for h in ("本年制发件数 ∣ 处理决定数 ∣ 收费金额", "本年废止件数", "现行有效件数"):
         t2.add_column(h, justify="right")
     for row in T2_ROWS:
         cells = [_cell(report, k) for k in row.keys]
