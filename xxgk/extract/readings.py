@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
+from typing import NamedTuple
 
 from xxgk.extract.atoms import BLANK, NUM, PH, Atom
 
@@ -31,8 +32,7 @@ _MAX_DIGITS = 9  # no count in these tables runs to ten digits
 _UNFIT_BUDGET = 500  # cuts tried when no cut satisfies the sums: a few are worth reporting, thousands are not
 
 
-@dataclass(frozen=True, slots=True)
-class Val:
+class Val(NamedTuple):  # a NamedTuple: made hundreds of times per report, and cheap to make
     value: Number | None
     status: str  # number / blank / placeholder / unfilled / derived
     raw: str
