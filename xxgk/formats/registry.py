@@ -61,5 +61,12 @@ def read_document(data: bytes, name: str, kind: str, *, ocr: str = "auto") -> So
         backend = getattr(importlib.import_module(module), func)
     except (ImportError, AttributeError) as exc:
         raise ReadError(name, f"reading {kind} files is not available here ({exc})") from None
-    doc: SourceDocument = backend(data, name, ocr=ocr)
+    try:
+        doc: SourceDocument = backend(data, name, ocr=ocr)
+    except ReadError:
+        raise
+    except (MemoryError, RecursionError, ValueError, OSError, KeyError, IndexError, TypeError) as exc:
+        # A file that breaks a parser must not break a batch; the reason says it was the reader's failure.
+        detail = " ".join(str(exc).split())[:160]
+        raise ReadError(name, f"internal error reading {kind}: {type(exc).__name__}: {detail}") from None
     return doc
