@@ -22,7 +22,7 @@ def sniff(data: bytes, name: str = "") -> str:
             with zipfile.ZipFile(BytesIO(data)) as z:
                 if "word/document.xml" in z.namelist():
                     return "docx"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):  # damaged or exotic zip
             return "docx" if name.lower().endswith(".docx") else "text"
         return "docx" if name.lower().endswith(".docx") else "zip"
     if head.startswith(_OLE):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -49,7 +51,7 @@ from xxgk.render.text import (
 )
 
 SERIF, SANS, LATIN = "宋体", "黑体", "Times New Roman"
-# the names Word, WPS and LibreOffice know the two CJK fonts by on systems without Chinese font names
+# the Latin names (w:altName) of the two CJK fonts, for systems that do not know their Chinese names
 _FALLBACKS = {SERIF: ("SimSun", "02010600030101010101"), SANS: ("SimHei", "02010609060101010101")}
 PAGE_W, PAGE_H, MARGIN = 11906, 16838, 1440  # A4 in twips, 2.54 cm margins
 TEXT_W = PAGE_W - 2 * MARGIN
@@ -81,7 +83,9 @@ def _rpr(east_asia: str, half_points: int, *, bold: bool = False) -> str:
     return f'<w:rPr>{fonts}{weight}<w:color w:val="000000"/>{sz}<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>'
 
 
-def _style(style_id: str, name: str, ppr: str, rpr: str, *, default: bool = False, outline: int | None = None) -> str:
+def _style(
+    style_id: str, name: str, ppr: str, rpr: str, *, default: bool = False, outline: int | None = None
+) -> str:
     flag = ' w:default="1"' if default else ""
     based = "" if default else '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
     level = f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else ""
@@ -129,7 +133,9 @@ def _install_styles(doc: DocxDocument) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
         styles.remove(defaults)
-    styles.insert(0, parse_xml(f"<w:docDefaults {_W}><w:rPrDefault>{_rpr(SERIF, 24)}</w:rPrDefault></w:docDefaults>"))
+    styles.insert(
+        0, parse_xml(f"<w:docDefaults {_W}><w:rPrDefault>{_rpr(SERIF, 24)}</w:rPrDefault></w:docDefaults>")
+    )
     for style_id, xml in STYLES.items():
         old = styles.find(f"{qn('w:style')}[@{qn('w:styleId')}='{style_id}']")
         new = parse_xml(xml)
@@ -156,6 +162,37 @@ def _install_font_fallbacks(doc: DocxDocument) -> None:
                 )
             )
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# the template's parts a generated report has no use for: an Office 2010 styles copy, custom XML, lists,
+# and a thumbnail and app properties that describe the template (a blank page, "Microsoft Macintosh Word")
+_DROPPED_RELS = (
+    "/stylesWithEffects",
+    "/customXml",
+    "/numbering",
+    "/metadata/thumbnail",
+    "/extended-properties",
+)
+
+
+def _tidy(doc: DocxDocument) -> None:
+    """Keep only the styles a report uses (and what they build on); drop the template's leftover parts."""
+    styles = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iterfind(qn("w:style"))}
+    keep = {sid for sid, s in by_id.items() if s.get(qn("w:default")) == "1"} | set(STYLES)
+    todo = list(keep)
+    while todo:
+        style = by_id.get(todo.pop())
+        for link in () if style is None else style.xpath("w:basedOn/@w:val | w:next/@w:val | w:link/@w:val"):
+            if link not in keep:
+                keep.add(link)
+                todo.append(link)
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith(_DROPPED_RELS)]:
+            del rels[rid]
 
 
 # ---------------------------------------------------------------------------------------------- tables
@@ -188,7 +225,11 @@ def _place(layout: Layout) -> dict[tuple[int, int], tuple[Spec, int, int]]:
 def _tc(spec: Spec | None, width: int, *, cols: int = 1, merge: str = "", text: bool = True) -> str:
     span = f'<w:gridSpan w:val="{cols}"/>' if cols > 1 else ""
     vmerge = "" if not merge else '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>"
-    ppr = '<w:pPr><w:pStyle w:val="TableText"/>' + ('<w:jc w:val="left"/>' if spec and spec.left else "") + "</w:pPr>"
+    ppr = (
+        '<w:pPr><w:pStyle w:val="TableText"/>'
+        + ('<w:jc w:val="left"/>' if spec and spec.left else "")
+        + "</w:pPr>"
+    )
     run = ""
     if spec is not None and text and spec.text:
         bold = "<w:rPr><w:b/><w:bCs/></w:rPr>" if spec.head else ""
@@ -211,7 +252,7 @@ def table_xml(layout: Layout, widths: list[int]) -> str:
         f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     ]
     for r in range(n_rows):
-        out.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
+        out.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         c = 0
         while c < len(widths):
             hit = covered.get((r, c))
@@ -253,7 +294,11 @@ def t3_layout(cells: Cells) -> Layout:
     names = [name for _, name in T3_COLUMNS]
     rows: Layout = [
         [Spec(T3_NOTE, rows=3, cols=3, head=True), Spec("申请人情况", cols=7, head=True)],
-        [Spec(names[0], rows=2, head=True), Spec(T3_ORG_HEADER, cols=5, head=True), Spec(names[-1], rows=2, head=True)],
+        [
+            Spec(names[0], rows=2, head=True),
+            Spec(T3_ORG_HEADER, cols=5, head=True),
+            Spec(names[-1], rows=2, head=True),
+        ],
         [Spec(n, head=True) for n in names[1:-1]],
     ]
     under_results = [r for r in T3_ROWS if r.outcome or r.key == "total"]
@@ -308,16 +353,30 @@ TABLE_WIDTHS: dict[int, list[int]] = {
 # ---------------------------------------------------------------------------------------------- document
 
 
-def render_docx(data: ReportData) -> bytes:
-    """The whole report as a .docx: title, period, the six standard sections, tables 二/三/四 in place."""
+@cache
+def _template() -> bytes:
+    """python-docx's blank document with our styles, A4 pages and a page-number footer, built once."""
     doc = Document()
     _install_styles(doc)
     section = doc.sections[0]
     section.page_width, section.page_height = Twips(PAGE_W), Twips(PAGE_H)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Twips(MARGIN)
+    footer = section.footer.paragraphs[0]  # the page number, centred, as official documents print it
+    footer.style = doc.styles["Table Text"]
+    footer._p.append(parse_xml(f'<w:fldSimple {_W} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    _tidy(doc)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def render_docx(data: ReportData) -> bytes:
+    """The whole report as a .docx: title, period, the six standard sections, tables 二/三/四 in place."""
+    doc = Document(io.BytesIO(_template()))
     props = doc.core_properties
     props.title, props.author, props.last_modified_by, props.language = _title(data), "", "", "zh-CN"
-    props.comments = ""
+    props.comments, props.revision = "", 1
+    props.created = props.modified = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
 
     layouts = {2: t2_layout, 3: t3_layout, 4: t4_layout}
     bodies = default_sections(data) | (data.sections or {})
