@@ -11,6 +11,7 @@ from rich.console import Console
 
 from xxgk.api import parse
 from xxgk.check import check, has_errors
+from xxgk.cli.crop import show_crop
 from xxgk.cli.files import iter_inputs
 from xxgk.cli.output import (
     check_record,
@@ -107,8 +108,13 @@ def check_cmd(
 def show_cmd(
     path: Annotated[Path, typer.Argument(help="A report file.")],
     cell: Annotated[str, typer.Option("--cell", help="A cell key, e.g. t3.new.total.")],
+    png: Annotated[
+        Path | None,
+        typer.Option("--png", help="PDF or image: write the page crop here (default: a temp file)."),
+    ] = None,
 ) -> None:
-    """Where one cell came from: its value, status, raw text, and the source line with the span marked."""
+    """Where one cell came from: its value, status, raw text, the source line with the span marked, and for a
+    PDF or image a PNG of the page with the cell's box drawn."""
     try:
         report = parse(path)
     except ReadError as exc:
@@ -118,6 +124,7 @@ def show_cmd(
         err.print(f"xxgk: unknown cell key {cell!r} (see FORMAT.md / cells.json)", markup=False)
         raise typer.Exit(EXIT_UNREADABLE)
     show_cell(out, report, cell)
+    show_crop(out, path, report, cell, png)
 
 
 @app.command("rules")

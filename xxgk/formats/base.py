@@ -102,7 +102,9 @@ def locate(place: Place | None, places: list[LinePlaces]) -> Place | None:
     if rec.cells and place.col is not None:
         end = place.end_col if place.end_col is not None else place.col + 1
         boxes = [
-            b for (c0, c1, b) in rec.cells if b is not None and c0 < max(end, c0 + 1) and c1 >= place.col
+            b
+            for (c0, c1, b) in rec.cells
+            if b is not None and c0 < max(end, place.col + 1) and max(c1, c0 + 1) > place.col
         ]
     bbox = _union(boxes) or rec.bbox
     return place.model_copy(update={"page": rec.page, "bbox": bbox})
