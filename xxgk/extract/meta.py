@@ -12,7 +12,7 @@ _TITLE_WITH_YEAR = re.compile(
     r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<post>.*?)(?:政府信息公开|政务公开|信息公开)"
 )
 _TITLE_NO_YEAR = re.compile(r"^(?P<pre>.+?)(?:政府信息公开|政务公开|信息公开)工作(?:年度)?报告")
-_PUBLISHER = re.compile(r"^发布机构\s*[:：]\s*(\S+)", re.M)
+_PUBLISHER = re.compile(r"^\|?\s*发布机构\s*[:：|]\s*([^\s|]+)", re.M)
 _PUBLISHED_FIELD = re.compile(r"发布(?:时间|日期)\s*[:：]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _PERIOD = re.compile(
@@ -62,6 +62,8 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     """(agency, its line, year) from the title; a bare title takes the agency from the line above."""
     seen: list[tuple[int, str]] = []
     for no, raw in enumerate(lines[:40], start=1):
+        if raw.lstrip().startswith("|"):  # a table row (a page's metadata box): only its title-like cell
+            raw = next((c for c in raw.split("|") if "报告" in c), "")
         line = _WS.sub("", _DECOR.sub("", raw))
         if not line:
             continue
