@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -38,16 +39,28 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
 
+class OcrMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OcrOption = Annotated[
+    OcrMode, typer.Option("--ocr", help="Pages without a text layer (scans, images): read by OCR or not.")
+]
+
+
 @app.command("parse")
 def parse_cmd(
     path: Annotated[Path, typer.Argument(help="A report file.")],
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the interchange JSON (all 200 cells).")
     ] = False,
+    ocr: OcrOption = OcrMode.auto,
 ) -> None:
     """Read one report: the three tables in the official layout, or the interchange JSON."""
     try:
-        report = parse(path)
+        report = parse(path, ocr=ocr.value)
     except ReadError as exc:
         err.print(f"xxgk: cannot read {exc.source}: {exc.reason}", markup=False)
         raise typer.Exit(EXIT_UNREADABLE) from None
@@ -66,12 +79,13 @@ def check_cmd(
     previous: Annotated[
         Path | None, typer.Option("--previous", help="Last year's report of the same body (history.* rules).")
     ] = None,
+    ocr: OcrOption = OcrMode.auto,
 ) -> None:
     """Check reports against the format's rules; exit 0 clean, 1 some error finding, 2 some file unreadable."""
     prev_report = None
     if previous is not None:
         try:
-            prev_report = parse(previous)
+            prev_report = parse(previous, ocr=ocr.value)
         except ReadError as exc:
             err.print(f"xxgk: cannot read {exc.source}: {exc.reason}", markup=False)
             raise typer.Exit(EXIT_UNREADABLE) from None
@@ -84,7 +98,7 @@ def check_cmd(
     rows: list[tuple[Path, tuple[Report, list[Finding]] | None, str | None]] = []
     for f in files:
         try:
-            report = parse(f)
+            report = parse(f, ocr=ocr.value)
         except ReadError as exc:
             unreadable = True
             err.print(f"xxgk: cannot read {exc.source}: {exc.reason}", markup=False)
@@ -112,11 +126,12 @@ def show_cmd(
         Path | None,
         typer.Option("--png", help="PDF or image: write the page crop here (default: a temp file)."),
     ] = None,
+    ocr: OcrOption = OcrMode.auto,
 ) -> None:
     """Where one cell came from: its value, status, raw text, the source line with the span marked, and for a
     PDF or image a PNG of the page with the cell's box drawn."""
     try:
-        report = parse(path)
+        report = parse(path, ocr=ocr.value)
     except ReadError as exc:
         err.print(f"xxgk: cannot read {exc.source}: {exc.reason}", markup=False)
         raise typer.Exit(EXIT_UNREADABLE) from None

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-REPORT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+REPORT_SUFFIXES = {
+    ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".doc", ".wps", ".pdf",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp",
+}  # fmt: skip
 
 
 def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:

@@ -86,7 +86,11 @@ def print_findings(console: Console, path: Path, report: Report, findings: list[
         f"[red]{counts['error']} 错误[/] [yellow]{counts['warning']} 警告[/] [cyan]{counts['info']} 提示[/]"
     )
     for f in findings:
-        where = f" 第{f.place.line}行" if f.place and f.place.line else ""
+        where = ""
+        if f.place and f.place.page:  # a PDF or image: the page means something to the reader, the line not
+            where = f" 第{f.place.page}页"
+        elif f.place and f.place.line and report.source.kind in ("text", "markdown"):
+            where = f" 第{f.place.line}行"
         line = Text("  ")
         line.append(f"{_SEV_ZH[f.severity]} ", style=_STYLE[f.severity])
         line.append(f"{f.rule}{where}  ", style="dim")
