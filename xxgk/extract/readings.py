@@ -123,18 +123,31 @@ def _split_readings(slots: Sequence[Atom], k: int, allow_decimal: bool, sums: Su
     yield from rec(0, 0, ())
 
 
+class _TooMany(Exception):
+    """A run so long that cutting it would take too long: it is not read rather than guessed."""
+
+
+_SPLIT_BUDGET = 50000  # recursive steps allowed for cutting one run
+
+
 def _split_one_group(atom: Atom, k: int) -> Iterator[Reading]:
     """A whole row printed as one run whose last cell is the sum of the others: take each possible total
     from the end of the run, then cut the rest into k-1 parts that add up to it (parts never exceed it)."""
     run = atom.text
 
+    calls = 0
+
     def parts(off: int, n: int, remaining: int) -> Iterator[tuple[int, ...]]:
+        nonlocal calls
+        calls += 1
+        if calls > _SPLIT_BUDGET:
+            raise _TooMany
         if n == 0:
             if off == len(prefix) and remaining == 0:
                 yield ()
             return
         left = len(prefix) - off
-        if left < n:
+        if left < n or left > n * len(str(remaining)):  # each part has 1 to len(remaining) digits
             return
         if prefix[off] == "0":
             for rest in parts(off + 1, n - 1, remaining):
@@ -147,13 +160,23 @@ def _split_one_group(atom: Atom, k: int) -> Iterator[Reading]:
             for rest in parts(end, n - 1, remaining - value):
                 yield (value, *rest)
 
-    for t_len in range(1, min(_MAX_DIGITS, len(run) - k + 1) + 1):
-        total_s = run[-t_len:]
-        if len(total_s) > 1 and total_s[0] == "0":
-            continue
-        prefix = run[:-t_len]
-        for cut in parts(0, k - 1, int(total_s)):
-            yield (*(Val(v, "number", str(v), atom) for v in cut), Val(int(total_s), "number", total_s, atom))
+    found = []
+    try:
+        for t_len in range(1, min(_MAX_DIGITS, len(run) - k + 1) + 1):
+            total_s = run[-t_len:]
+            if len(total_s) > 1 and total_s[0] == "0":
+                continue
+            prefix = run[:-t_len]
+            for cut in parts(0, k - 1, int(total_s)):
+                found.append(
+                    (
+                        *(Val(v, "number", str(v), atom) for v in cut),
+                        Val(int(total_s), "number", total_s, atom),
+                    )
+                )
+    except _TooMany:
+        return  # too many ways to cut this run to tell: no reading, the cells stay null and say so
+    yield from found
 
 
 def _short_readings(slots: Sequence[Atom], k: int, allow_decimal: bool) -> Iterator[Reading]:
