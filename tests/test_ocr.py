@@ -1,0 +1,306 @@
+"""OCR of page images: report pages drawn here (tests/raster.py) with random valid cells, scanned-looking,
+read back through ``xxgk.parse_bytes`` to the 200 cells. A cell must come back exact, or null with a
+finding that names it: never a wrong number. Images that cannot be read end in a one-line ReadError.
+
+OCR costs seconds a page, so the fixtures are few and each is read once per module.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from raster import draw_page, font_path, image_bytes, noisy, render_page
+
+import xxgk
+from xxgk.catalogue import cell_keys, table_of
+from xxgk.formats import ocr, scan
+from xxgk.formats.image import OCR_OFF
+from xxgk.formats.layout import Word
+from xxgk.model.report import Report
+from xxgk.render.text import ReportData, random_valid_cells, render_text
+
+NO_FONT = "the WenQuanYi Micro Hei font is not installed (apt-get install fonts-wqy-microhei)"
+needs_font = pytest.mark.skipif(font_path() is None, reason=NO_FONT)
+Cells = dict[str, int | float | None]
+
+
+def report_data(seed: int) -> ReportData:
+    return ReportData("某某县某某镇人民政府", 2024, dict(random_valid_cells(random.Random(seed), busy=0.6)))
+
+
+def compare(report: Report, data: ReportData) -> tuple[int, list[str], list[str]]:
+    """(cells right, keys read as a different number, keys read as null without a finding about them)."""
+    findings = xxgk.check(report)
+    flagged = {k for f in findings for k in f.cells}
+    tables = {f.table for f in findings if f.table and not f.cells}
+    right = sum(1 for k in cell_keys() if report.cells[k] == data.cells[k])
+    wrong = [k for k in cell_keys() if report.cells[k] is not None and report.cells[k] != data.cells[k]]
+    silent = [
+        k for k in cell_keys() if report.cells[k] is None and k not in flagged and table_of(k) not in tables
+    ]
+    return right, wrong, silent
+
+
+def read_back(data: bytes, name: str) -> Report:
+    report = xxgk.parse_bytes(data, name)
+    assert report.source.kind == "image"
+    assert any("OCR" in n for n in report.notes)
+    return report
+
+
+# ------------------------------------------------------------------------------------- whole pages
+
+
+@pytest.fixture(scope="module")
+def clean_page() -> tuple[ReportData, Report]:
+    if font_path() is None:
+        pytest.skip(NO_FONT)
+    data = report_data(3)
+    return data, read_back(image_bytes(render_page(data)), "page.png")
+
+
+@pytest.fixture(scope="module")
+def scanned_page() -> tuple[ReportData, Report]:
+    """Rotated by up to 1°, blurred, JPEG quality 70, then saved as PNG: a scan as a crawler keeps it."""
+    if font_path() is None:
+        pytest.skip(NO_FONT)
+    data = report_data(10)
+    return data, read_back(image_bytes(noisy(render_page(data), random.Random(10))), "page.png")
+
+
+@needs_font
+@pytest.mark.parametrize("which", ["clean_page", "scanned_page"])
+def test_page_reads_back_to_the_200_cells(which: str, request: pytest.FixtureRequest) -> None:
+    data, report = request.getfixturevalue(which)
+    right, wrong, silent = compare(report, data)
+    assert not wrong, f"wrong numbers: {[(k, data.cells[k], report.cells[k]) for k in wrong]}"
+    assert not silent, f"null without a finding: {silent}"
+    assert right >= 198, f"{right}/200 cells right"
+
+
+@needs_font
+def test_page_places_point_into_the_image(scanned_page: tuple[ReportData, Report]) -> None:
+    _, report = scanned_page
+    place = report.details["t3.new.total"].place
+    assert place is not None and place.page == 1 and place.bbox is not None
+    x0, y0, x1, y1 = place.bbox
+    assert 0 <= x0 < x1 <= 1500 and 0 <= y0 < y1 <= 2800
+
+
+@needs_font
+@pytest.mark.slow
+def test_jpeg_scan_reads_back() -> None:
+    data = report_data(16)
+    page = noisy(render_page(data), random.Random(16))
+    right, wrong, silent = compare(read_back(image_bytes(page, "JPEG"), "scan.jpg"), data)
+    assert not wrong and not silent
+    assert right >= 198, f"{right}/200 cells right"
+
+
+@needs_font
+@pytest.mark.slow
+def test_multipage_tiff_is_one_report_of_its_pages() -> None:
+    data = report_data(20)
+    first, second = render_page(data, tables=(2,)), render_page(data, tables=(3, 4))
+    buf = io.BytesIO()
+    first.save(buf, "TIFF", save_all=True, append_images=[second], compression="tiff_deflate")
+    report = read_back(buf.getvalue(), "scan.tiff")
+    right, wrong, silent = compare(report, data)
+    assert not wrong and not silent
+    assert right >= 198, f"{right}/200 cells right"
+    assert report.details["t2.licensing.decisions"].place.page == 1  # type: ignore[union-attr]
+    assert report.details["t4.review.total"].place.page == 2  # type: ignore[union-attr]
+    assert "2 pages read by OCR" in report.notes
+
+
+# ------------------------------------------------------------------------------------- refusals
+
+
+def _png(size: tuple[int, int] = (400, 300)) -> bytes:
+    return image_bytes(Image.new("L", size, 255))
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares its size and ends: Pillow checks the size on open, before any pixel."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def _read_error(data: bytes, name: str, **kw: str) -> xxgk.ReadError:
+    with pytest.raises(xxgk.ReadError) as info:
+        xxgk.parse_bytes(data, name, **kw)
+    exc = info.value
+    assert "\n" not in str(exc) and exc.source == name
+    return exc
+
+
+def test_ocr_never_refuses_an_image() -> None:
+    assert _read_error(_png(), "page.png", ocr="never").reason == OCR_OFF
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _png()[:60],  # cut inside the pixel data
+        b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4,  # a JPEG marker and noise
+        b"GIF89a" + b"\x00" * 7,  # a GIF header and nothing
+        b"II*\x00" + b"\xff" * 64,  # a TIFF header pointing nowhere
+    ],
+    ids=["truncated-png", "jpeg-noise", "gif-header", "tiff-header"],
+)
+def test_corrupt_image_is_a_read_error(data: bytes) -> None:
+    assert "image" in _read_error(data, "bad.img").reason
+
+
+@pytest.mark.parametrize("side", [10_000, 30_000], ids=["over-the-warning", "over-the-error"])
+def test_decompression_bomb_is_refused_before_decoding(side: int) -> None:
+    assert "too large" in _read_error(_png_header(side, side), "bomb.png").reason
+
+
+def test_image_without_text_is_a_read_error() -> None:
+    image = Image.new("RGB", (900, 700), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((100, 100, 800, 600), outline="black", width=2)  # a frame, a circle: no text
+    draw.ellipse((300, 250, 600, 450), outline="gray", width=3)
+    assert _read_error(image_bytes(image), "blank.png").reason == "no text found in the image"
+
+
+# ------------------------------------------------------------------------------------- the steps
+
+
+def test_one_engine_per_process() -> None:
+    assert ocr.engine() is ocr.engine()
+
+
+def _probs(rows: list[dict[str, float]]) -> np.ndarray:
+    """A CTC probability matrix over the engine's alphabet: one row per time step, blank elsewhere."""
+    eng = ocr.engine()
+    out = np.zeros((len(rows), len(eng.chars)), dtype=np.float32)
+    for t, row in enumerate(rows):
+        for ch, p in row.items():
+            out[t, eng.chars.index(ch) if ch else 0] = p
+        out[t, 0] += 1 - out[t].sum()
+    return out
+
+
+def test_a_lone_zero_read_as_a_letter_decodes_as_the_digit() -> None:
+    probs = _probs([{}, {"o": 0.55, "0": 0.3, "。": 0.1}, {}])
+    _, text, chances, margins = ocr._read_probs(probs, ocr.engine())
+    assert text == ["0"] and chances[0] == pytest.approx(0.95, abs=1e-3) and margins == [1.0]
+
+
+def test_a_digit_scores_its_margin_over_the_next_likeliest_digit() -> None:
+    probs = _probs([{"9": 0.66, "0": 0.25}, {}])  # a blurred 0 that reads as 9
+    _, text, chances, margins = ocr._read_probs(probs, ocr.engine())
+    assert text == ["9"] and chances[0] == pytest.approx(0.66, abs=1e-3)
+    assert margins[0] == pytest.approx(1 - 0.25 / 0.66, abs=1e-3)
+    assert margins[0] < ocr.DEFAULT.digit_margin
+
+
+def test_two_numbers_in_one_box_stay_two_numbers() -> None:
+    probs = _probs([{"0": 0.9}, {" ": 0.8}, {"o": 0.6, "0": 0.3}, {}])
+    _, text, _, margins = ocr._read_probs(probs, ocr.engine())
+    assert text == ["0", " ", "0"] and min(margins) > ocr.DEFAULT.digit_margin
+
+
+def test_text_is_not_read_as_a_number() -> None:
+    _, text, _, _ = ocr._read_probs(_probs([{"共": 0.9}, {"o": 0.9}]), ocr.engine())
+    assert text == ["共", "o"]
+
+
+def test_unsure_digit_is_written_as_a_question_mark_and_a_cut_glyph_dropped() -> None:
+    number = ocr.Read((0, 0, 60, 30), False, list("977"), [10, 30, 50], [1.0] * 3, [1.0, 1.0, 0.3])
+    assert [w.text for w in ocr.words_of(number, [], 30)] == ["97?"]
+    heading = ocr.Read((0, 0, 90, 30), False, list("三、4"), [10, 40, 80], [1.0, 1.0, 0.3], [1.0] * 3)
+    assert [w.text for w in ocr.words_of(heading, [], 30)] == ["三、"]
+    year = ocr.Read((0, 0, 90, 30), False, list("2024年"), [5, 20, 35, 50, 75], [0.3, 1, 1, 1, 1], [1.0] * 5)
+    assert [w.text for w in ocr.words_of(year, [], 30)] == ["2024年"]  # beside a digit: no fragment
+
+
+def test_a_line_is_cut_where_a_ruling_crosses_it() -> None:
+    read = ocr.Read((100, 10, 260, 40), False, list("1200"), [110, 130, 215, 240], [1.0] * 4, [1.0] * 4)
+    words = ocr.words_of(read, [(180.0, 0.0, 100.0)], 30)
+    assert [w.text for w in words] == ["12", "00"]
+    assert words[0].x1 <= 180 <= words[1].x0
+
+
+def test_a_line_is_cut_at_a_wide_gap_but_not_between_digits() -> None:
+    read = ocr.Read((0, 0, 300, 30), False, list("123"), [10, 25, 200], [1.0] * 3, [1.0] * 3)
+    assert [w.text for w in ocr.words_of(read, [], 30)] == ["12", "3"]
+
+
+def _grid(size: tuple[int, int] = (1000, 600), angle: float = 0.0) -> Image.Image:
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(100, 501, 50):
+        draw.line((100, y, 900, y), fill=0, width=2)
+    for x in (100, 400, 650, 900):
+        draw.line((x, 100, x, 500), fill=0, width=2)
+    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255) if angle else image
+
+
+@pytest.mark.parametrize("angle", [-1.5, -0.6, 0.4, 1.0])
+def test_skew_is_measured_within_a_tenth_of_a_degree(angle: float) -> None:
+    assert scan.skew_angle(np.asarray(_grid(angle=angle))) == pytest.approx(angle, abs=0.1)
+
+
+def test_rulings_are_found_and_text_strokes_are_not() -> None:
+    image = _grid()
+    if font_path() is not None:
+        from PIL import ImageFont
+
+        ImageDraw.Draw(image).text(
+            (120, 110), "一、本年新收申请数量 1", fill=0, font=ImageFont.truetype(font_path(), 24)
+        )
+    rulings = scan.find_rulings(np.asarray(image), 30)
+    ys, xs = sorted(y for y, _, _ in rulings.horizontal), sorted(x for x, _, _ in rulings.vertical)
+    assert np.allclose(ys, range(100, 501, 50), atol=1.5), ys
+    assert np.allclose(xs, [100, 400, 650, 900], atol=1.5), xs
+
+
+def test_transparent_and_16_bit_pages_are_grey_on_white() -> None:
+    rgba = Image.new("RGBA", (20, 10), (0, 0, 0, 0))
+    ImageDraw.Draw(rgba).rectangle((5, 2, 8, 6), fill=(0, 0, 0, 255))
+    grey = scan.to_gray(rgba)
+    assert grey[0, 0] == 255 and grey[4, 6] == 0
+    deep = Image.fromarray(np.array([[0, 30000], [60000, 65535]], dtype=np.uint16))
+    assert scan.to_gray(deep).tolist() == [[0, 116], [233, 255]]
+
+
+@needs_font
+def test_ocr_page_words_gives_pixel_words_in_reading_positions() -> None:
+    page = draw_page(report_data(5), tables=(4,))
+    image = page.result().convert("RGB")
+    words = ocr.ocr_page_words(image)
+    assert words and all(isinstance(w, Word) for w in words)
+    assert all(0 <= w.x0 < w.x1 <= image.width and 0 <= w.y0 < w.y1 <= image.height for w in words)
+    values = [(text, box) for text, box in page.drawn if text.isdigit()]
+    for text, (x0, y0, x1, y1) in values:  # each value cell of table 四 holds exactly its number
+        inside = [w.text for w in words if x0 < (w.x0 + w.x1) / 2 < x1 and y0 < (w.y0 + w.y1) / 2 < y1]
+        assert inside == [text], (text, inside)
+
+
+@pytest.mark.parametrize("column", [1, 2, 7])
+def test_an_unsure_digit_reads_as_no_number(column: int) -> None:
+    """The contract with the extractor: the ``?`` OCR writes for an unsure digit makes its cell null with
+    a finding, and leaves the other numbers of the row where they are."""
+    data = report_data(10)
+    text = render_text(data, "markdown")
+    lines = text.split("\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith("| 一、本年新收"))
+    fields = lines[row].split("|")
+    fields[3 + column] = " 1?3 "  # the value cell of the column-th applicant column
+    lines[row] = "|".join(fields)
+    report = xxgk.parse("\n".join(lines), name="unsure.md")
+    _, wrong, silent = compare(report, data)
+    assert not wrong and not silent
