@@ -290,16 +290,25 @@ def test_ocr_page_words_gives_pixel_words_in_reading_positions() -> None:
         assert inside == [text], (text, inside)
 
 
-@pytest.mark.parametrize("column", [1, 2, 7])
-def test_an_unsure_digit_reads_as_no_number(column: int) -> None:
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [
+        (1, "1?3"),
+        (2, "1?3"),
+        (7, "1?3"),
+        (4, "?"),
+        (7, "?"),
+        (7, "???"),
+    ],
+)
+def test_an_unsure_digit_reads_as_no_number(column: int, cell: str) -> None:
     """The contract with the extractor: the ``?`` OCR writes for an unsure digit makes its cell null with
     a finding, and leaves the other numbers of the row where they are."""
     data = report_data(10)
-    text = render_text(data, "markdown")
-    lines = text.split("\n")
+    lines = render_text(data, "markdown").split("\n")
     row = next(i for i, line in enumerate(lines) if line.startswith("| 一、本年新收"))
     fields = lines[row].split("|")
-    fields[3 + column] = " 1?3 "  # the value cell of the column-th applicant column
+    fields[3 + column] = f" {cell} "  # the value cell of the column-th applicant column
     lines[row] = "|".join(fields)
     report = xxgk.parse("\n".join(lines), name="unsure.md")
     _, wrong, silent = compare(report, data)

@@ -128,3 +128,12 @@ def line_atoms(line: str, lineno: int, offset: int = 0) -> list[Atom]:
     else:
         _stream_atoms(line, lineno, 0, out)
     return out
+
+
+_GARBLED = re.compile(r"[\d?？oOlI|.,，:：'\s-]*[\d?？][\d?？oOlI|.,，:：'\s-]*")
+
+
+def garbled_number(text: str) -> bool:
+    """Digits with look-alikes or OCR's '?' for an unsure digit ("1?3", "2O", "??"): a number that could
+    not be read, which keeps its cell."""
+    return _GARBLED.fullmatch(text) is not None and not text.isdigit()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.atoms import BLANK, PH, TEXT, Atom
+from xxgk.extract.atoms import BLANK, PH, TEXT, Atom, garbled_number
 from xxgk.extract.document import normalise
 
 UNLABELLED_SCORE = 0.5
@@ -80,13 +80,7 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
         label, slots = [], []
 
     for a in atoms:
-        if (
-            a.kind == TEXT
-            and a.grid
-            and slots
-            and slots[-1].line == a.line
-            and any(c.isdigit() for c in a.text)
-        ):
+        if a.kind == TEXT and a.grid and slots and slots[-1].line == a.line and garbled_number(a.text):
             # a grid cell among the row's numbers holding garbled digits (OCR's "1?3"): an unreadable
             # value in its place, never a new row's label that would shift the numbers after it
             a = a._replace(kind=PH)

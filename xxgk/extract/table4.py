@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xxgk.catalogue import T4_COLUMN_KEYS, T4_GROUP_KEYS, t4_key
-from xxgk.extract.atoms import BLANK, PH, TEXT, Atom
+from xxgk.extract.atoms import BLANK, PH, TEXT, Atom, garbled_number
 from xxgk.extract.readings import row_readings
 from xxgk.extract.rows import PrintedRow, strip_trailing
 from xxgk.extract.solve import settle
@@ -46,7 +46,7 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
         line = _after_last_sentence(line)
         if any(a.kind != TEXT for a in line):  # garbled digits in a grid cell hold their place (see rows.py)
             line = [
-                a._replace(kind=PH) if a.kind == TEXT and a.grid and any(c.isdigit() for c in a.text) else a
+                a._replace(kind=PH) if a.kind == TEXT and a.grid and garbled_number(a.text) else a
                 for a in line
             ]
         values = [a for a in line if a.kind != TEXT]
