@@ -17,12 +17,12 @@ from xxgk.render.text import (
     T3_NOTE,
     T3_ORG_HEADER,
     ReportData,
-    _bodies,
-    _preface,
-    _t2_blocks,
-    _t3_values,
-    _t4_values,
-    _title,
+    preface_text,
+    section_bodies,
+    t2_blocks,
+    t3_values,
+    t4_values,
+    title_line,
 )
 
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -51,7 +51,7 @@ class Table:
 def _t2_table(data: ReportData) -> Table:
     cells: list[Cell] = []
     r = 0
-    for item, grid in _t2_blocks(data.cells):
+    for item, grid in t2_blocks(data.cells):
         cells.append(Cell(item, r, 0, r, 3))
         r += 1
         for row in grid:
@@ -76,7 +76,7 @@ def _t3_table(data: ReportData) -> Table:
     r = 3
     groups: dict[str, int] = {}
     for row in T3_ROWS:
-        values = _t3_values(data.cells, row.key)
+        values = t3_values(data.cells, row.key)
         cells += [Cell(v, r, 3 + i, r, 3 + i) for i, v in enumerate(values)]
         if row.key == "total":
             cells.append(Cell(row.item, r, 1, r, 2, "L"))
@@ -107,7 +107,7 @@ def _t4_table(data: ReportData) -> Table:
         Cell("复议后起诉", 1, 10, 1, 14),
         *(Cell(h, 2, 5 + i, 2, 5 + i) for i, h in enumerate(heads * 2)),
     ]
-    values = [v for g in ("review", "suit_direct", "suit_after_review") for v in _t4_values(data.cells, g)]
+    values = [v for g in ("review", "suit_direct", "suit_after_review") for v in t4_values(data.cells, g)]
     cells += [Cell(v, 3, i, 3, i) for i, v in enumerate(values)]
     return Table([32.2] * 15, 4, cells, first_body_row=3)
 
@@ -222,10 +222,10 @@ def render_pdf(
     """The report as a PDF. ``t3_break``: start a new page before that row of table 三 (counting its
     three header rows), so the table runs across the break; ``t2_break`` the same in table 二; ``footers``: ``- N -`` under every page;
     ``running_head``: the title over every page; ``tables_on_new_page``: each table starts a page."""
-    w = _Writer(footers=footers, running_head=_title(data) if running_head else None)
-    w.paragraph(_title(data), size=16, align="C")
-    w.paragraph(_preface(data))
-    bodies = _bodies(data)
+    w = _Writer(footers=footers, running_head=title_line(data) if running_head else None)
+    w.paragraph(title_line(data), size=16, align="C")
+    w.paragraph(preface_text(data))
+    bodies = section_bodies(data)
     tables = {2: _t2_table(data), 3: _t3_table(data), 4: _t4_table(data)}
     for i, (num, title) in enumerate(zip(SECTION_NUMERALS, SECTION_TITLES, strict=True), start=1):
         if i in tables and tables_on_new_page:

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from xxgk.catalogue import T3_COLUMNS, T3_ROWS, T4_COLUMNS
-from xxgk.render.text import T2_HEADERS, T3_NOTE, ReportData, _t2_blocks, _t3_labels, _t3_values, _t4_values
+from xxgk.render.text import T2_HEADERS, T3_NOTE, ReportData, _t3_labels, t2_blocks, t3_values, t4_values
 
 FONT_PATHS = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -140,7 +140,7 @@ def t2_grid(page: Page, data: ReportData) -> Grid:
     widths = [round(usable * 0.28)] + [round(usable * 0.24)] * 3
     cells: list[Cell] = []
     row = 0
-    for item, block in _t2_blocks(data.cells):
+    for item, block in t2_blocks(data.cells):
         cells.append(Cell(row, 0, item, colspan=4))
         row += 1
         for fields in block:
@@ -172,7 +172,7 @@ def t3_grid(page: Page, data: ReportData) -> Grid:
     top = 3
     for i, (fields, row) in enumerate(zip(labels, T3_ROWS, strict=True)):
         r = top + i
-        cells.extend(Cell(r, 3 + j, v) for j, v in enumerate(_t3_values(data.cells, row.key)))
+        cells.extend(Cell(r, 3 + j, v) for j, v in enumerate(t3_values(data.cells, row.key)))
         if len(fields) == 1:  # 一、 二、 四、: across all three label columns
             cells.append(Cell(r, 0, fields[0], colspan=3, align="left"))
             continue
@@ -200,7 +200,7 @@ def t4_grid(page: Page, data: ReportData) -> Grid:
         Cell(1, 10, "复议后起诉", colspan=5),
         *(Cell(2, 5 + i, h) for i, h in enumerate(heads * 2)),
     ]
-    values = [v for g in ("review", "suit_direct", "suit_after_review") for v in _t4_values(data.cells, g)]
+    values = [v for g in ("review", "suit_direct", "suit_after_review") for v in t4_values(data.cells, g)]
     cells.extend(Cell(3, i, v) for i, v in enumerate(values))
     return Grid([usable // 15] * 15, cells)
 

@@ -44,10 +44,10 @@ from xxgk.render.text import (
     T3_ORG_HEADER,
     T3_RESULTS,
     ReportData,
-    _preface,
-    _title,
     default_sections,
     format_number,
+    preface_text,
+    title_line,
 )
 
 SERIF, SANS, LATIN = "宋体", "黑体", "Times New Roman"
@@ -374,14 +374,14 @@ def render_docx(data: ReportData) -> bytes:
     """The whole report as a .docx: title, period, the six standard sections, tables 二/三/四 in place."""
     doc = Document(io.BytesIO(_template()))
     props = doc.core_properties
-    props.title, props.author, props.last_modified_by, props.language = _title(data), "", "", "zh-CN"
+    props.title, props.author, props.last_modified_by, props.language = title_line(data), "", "", "zh-CN"
     props.comments, props.revision = "", 1
     props.created = props.modified = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
 
     layouts = {2: t2_layout, 3: t3_layout, 4: t4_layout}
     bodies = default_sections(data) | (data.sections or {})
-    doc.add_paragraph(_title(data), style="Title")
-    doc.add_paragraph(_preface(data))
+    doc.add_paragraph(title_line(data), style="Title")
+    doc.add_paragraph(preface_text(data))
     sect_pr = doc.element.body.find(qn("w:sectPr"))
     for i, (num, title) in enumerate(zip(SECTION_NUMERALS, SECTION_TITLES, strict=True), start=1):
         doc.add_paragraph(f"{num}、{title}", style="Heading 1")

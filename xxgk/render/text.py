@@ -185,7 +185,7 @@ def default_sections(data: ReportData) -> dict[int, str]:
     }
 
 
-def _preface(data: ReportData) -> str:
+def preface_text(data: ReportData) -> str:
     return (
         f"本报告依据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》"
         f"（{FORMAT_NAME}）编制。本报告所列数据的统计期限自{data.year}年1月1日起至{data.year}年12月31日止。"
@@ -213,15 +213,15 @@ def _t3_labels() -> list[list[str]]:
     return out
 
 
-def _t3_values(cells: dict[str, Value], row: str) -> list[str]:
+def t3_values(cells: dict[str, Value], row: str) -> list[str]:
     return [format_number(cells.get(t3_key(row, c))) for c in T3_COLUMN_KEYS]
 
 
-def _t4_values(cells: dict[str, Value], group: str) -> list[str]:
+def t4_values(cells: dict[str, Value], group: str) -> list[str]:
     return [format_number(cells.get(t4_key(group, c))) for c in T4_COLUMN_KEYS]
 
 
-def _t2_blocks(cells: dict[str, Value]) -> list[tuple[str, Grid]]:
+def t2_blocks(cells: dict[str, Value]) -> list[tuple[str, Grid]]:
     """Table 二 as its four 第二十条 blocks: (item, [header row, value rows...])."""
     blocks: list[tuple[str, Grid]] = []
     for t2 in T2_ROWS:
@@ -238,7 +238,7 @@ def _pad(row: list[str], width: int) -> list[str]:
 def _tabbed_tables(cells: dict[str, Value]) -> dict[int, Grid]:
     """Tables 二/三/四 as a PDF text extractor lays out the official grid, one list per line."""
     t2: Grid = []
-    for item, grid in _t2_blocks(cells):
+    for item, grid in t2_blocks(cells):
         t2.append(_pad([item], T2_WIDTH))
         t2.extend(_pad(r, T2_WIDTH) for r in grid)
     col_names = [name for _, name in T3_COLUMNS]
@@ -247,7 +247,7 @@ def _tabbed_tables(cells: dict[str, Value]) -> dict[int, Grid]:
         ["", col_names[0], T3_ORG_HEADER, "", "", "", "", col_names[-1]],
         ["", "", *col_names[1:-1]],
     ]
-    t3.extend([*labels, *_t3_values(cells, r.key)] for labels, r in zip(_t3_labels(), T3_ROWS, strict=True))
+    t3.extend([*labels, *t3_values(cells, r.key)] for labels, r in zip(_t3_labels(), T3_ROWS, strict=True))
     heads = [name for _, name in T4_COLUMNS]
     review, direct, after = (name for _, name in T4_GROUPS)
     suit, direct_sub = direct.split("·")
@@ -256,7 +256,7 @@ def _tabbed_tables(cells: dict[str, Value]) -> dict[int, Grid]:
         [review, "", "", "", "", suit],
         [*heads, direct_sub, "", "", "", "", after_sub],
         ["", "", "", "", "", *heads, *heads],
-        [v for g in T4_GROUP_KEYS for v in _t4_values(cells, g)],
+        [v for g in T4_GROUP_KEYS for v in t4_values(cells, g)],
     ]
     return {2: t2, 3: t3, 4: t4}
 
@@ -271,14 +271,14 @@ def _pipe_table(header: list[str], rows: Iterable[list[str]]) -> list[str]:
 def _markdown_tables(cells: dict[str, Value]) -> dict[int, list[str]]:
     """Tables 二/三/四 as GitHub pipe tables, as an HTML-to-markdown converter leaves them."""
     t2: list[str] = []
-    for item, grid in _t2_blocks(cells):
+    for item, grid in t2_blocks(cells):
         t2.extend([f"### {item}", "", *_pipe_table(grid[0], grid[1:]), ""])
     labelled = zip(_t3_labels(), T3_ROWS, strict=True)
-    t3_rows = [[*_pad(labels, 3), *_t3_values(cells, r.key)] for labels, r in labelled]
+    t3_rows = [[*_pad(labels, 3), *t3_values(cells, r.key)] for labels, r in labelled]
     t3 = [T3_NOTE, "", *_pipe_table(["项目", "办理结果", "具体情形", *(n for _, n in T3_COLUMNS)], t3_rows)]
     t4 = _pipe_table(
         ["类别", *(name for _, name in T4_COLUMNS)],
-        ([name, *_t4_values(cells, g)] for g, name in T4_GROUPS),
+        ([name, *t4_values(cells, g)] for g, name in T4_GROUPS),
     )
     return {2: t2[:-1], 3: t3, 4: t4}
 
@@ -286,18 +286,18 @@ def _markdown_tables(cells: dict[str, Value]) -> dict[int, list[str]]:
 # ---------------------------------------------------------------------------------------------- layout
 
 
-def _title(data: ReportData) -> str:
+def title_line(data: ReportData) -> str:
     return f"{data.agency}{data.year}年政府信息公开工作年度报告"
 
 
-def _bodies(data: ReportData) -> dict[int, str]:
+def section_bodies(data: ReportData) -> dict[int, str]:
     return default_sections(data) | (data.sections or {})
 
 
 def _render_tabbed(data: ReportData) -> str:
     tables = _tabbed_tables(data.cells)
-    bodies = _bodies(data)
-    lines = [_title(data), "", _preface(data), ""]
+    bodies = section_bodies(data)
+    lines = [title_line(data), "", preface_text(data), ""]
     for i, (num, title) in enumerate(zip(SECTION_NUMERALS, SECTION_TITLES, strict=True), start=1):
         lines += [f"{num}、{title}", "", bodies[i], ""]
         if i in tables:
@@ -308,8 +308,8 @@ def _render_tabbed(data: ReportData) -> str:
 
 def _render_markdown(data: ReportData) -> str:
     tables = _markdown_tables(data.cells)
-    bodies = _bodies(data)
-    lines = [f"# {_title(data)}", "", _preface(data), ""]
+    bodies = section_bodies(data)
+    lines = [f"# {title_line(data)}", "", preface_text(data), ""]
     for i, (num, title) in enumerate(zip(SECTION_NUMERALS, SECTION_TITLES, strict=True), start=1):
         lines += [f"## {num}、{title}", "", bodies[i], ""]
         if i in tables:
