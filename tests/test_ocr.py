@@ -313,3 +313,20 @@ def test_an_unsure_digit_reads_as_no_number(column: int, cell: str) -> None:
     report = xxgk.parse("\n".join(lines), name="unsure.md")
     _, wrong, silent = compare(report, data)
     assert not wrong and not silent
+
+
+@needs_font
+@pytest.mark.slow
+def test_scanned_pdf_page_is_read_by_ocr_with_its_ruled_lines() -> None:
+    """A PDF page that is only an image goes to OCR, and the lines OCR finds in the image give the grid."""
+    cells = random_valid_cells(random.Random(3), busy=0.4)
+    image = noisy(render_page(ReportData(agency="某某县人民政府", year=2024, cells=cells)), random.Random(1))
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, "PDF", resolution=170)
+    report = xxgk.parse_bytes(buf.getvalue(), "scan.pdf")
+    assert "page 1 read by OCR" in report.notes
+    assert report.cells == cells
+    place = report.details["t3.new.total"].place
+    assert place is not None and place.page == 1 and place.bbox is not None
+    with pytest.raises(xxgk.ReadError):
+        xxgk.parse_bytes(buf.getvalue(), "scan.pdf", ocr="never")

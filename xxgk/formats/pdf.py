@@ -265,26 +265,33 @@ def page_rulings(page: Any, tf: Affine) -> Rulings:
 
 # ---------------------------------------------------------------------------------------------- OCR
 
-OcrFn = Callable[[Any], list[Word]]
-"""``xxgk.formats.ocr.ocr_page_words(image)``: a Pillow RGB image of one page in, its words out, boxes in
-that image's pixels (y down)."""
+OcrFn = Callable[[Any], "list[Word] | tuple[list[Word], Rulings | None]"]
+"""``xxgk.formats.ocr.ocr_page(image)``: a Pillow RGB image of one page in, its words (and the ruled lines
+it found) out, in that image's pixels (y down). A plain list of words is accepted too."""
 
 
 def _load_ocr() -> tuple[OcrFn | None, str]:
     """The OCR engine, imported on first need: its model stays unloaded for PDFs that have text."""
     try:
-        from xxgk.formats.ocr import ocr_page_words  # type: ignore[import-not-found,unused-ignore]
+        from xxgk.formats.ocr import ocr_page  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:
         return None, f"OCR is not available ({exc})"
-    fn: OcrFn = ocr_page_words
+    fn: OcrFn = ocr_page
     return fn, ""
 
 
-def ocr_words(page: Any, ocr: OcrFn, dpi: int = OCR_DPI) -> list[Word]:
-    """The page rendered at ``dpi`` and read by OCR, the words mapped back to page points."""
+def ocr_words(page: Any, ocr: OcrFn, dpi: int = OCR_DPI, rulings: Rulings | None = None) -> list[Word]:
+    """The page rendered at ``dpi`` and read by OCR, the words mapped back to page points; the ruled lines
+    OCR found in the image go into ``rulings`` (a scan has no drawn vector lines, and without them the
+    table grid has to be guessed from gaps)."""
     scale = dpi / 72
     image = page.render(scale=scale).to_pil().convert("RGB")
-    return [Word(w.text, w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in ocr(image)]
+    result = ocr(image)
+    words, found = result if isinstance(result, tuple) else (result, None)
+    if found is not None and rulings is not None and not (rulings.horizontal or rulings.vertical):
+        rulings.horizontal.extend((y / scale, a / scale, b / scale) for y, a, b in found.horizontal)
+        rulings.vertical.extend((x / scale, a / scale, b / scale) for x, a, b in found.vertical)
+    return [Word(w.text, w.x0 / scale, w.y0 / scale, w.x1 / scale, w.y1 / scale) for w in words]
 
 
 def _has_text(chars: list[Word]) -> bool:
@@ -340,7 +347,7 @@ def _page_words(page: Any, tf: Affine, rulings: Rulings, ocr: _Ocr, no: int, not
         fn = ocr.get(notes)
         if fn is not None:
             notes.append(f"page {no} read by OCR")
-            return ocr_words(page, fn)
+            return ocr_words(page, fn, rulings=rulings)
     if not text:
         notes.append(f"page {no} has no text layer")
         return []
