@@ -13,8 +13,6 @@ from xxgk.formats.registry import read_document, sniff
 from xxgk.formats.text import MAX_FILE_BYTES, decode, too_large
 from xxgk.model.report import Report, SourceDoc
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
-
 
 def parse(source: str | Path | bytes, *, name: str | None = None, ocr: str = "auto") -> Report:
     """A Report from a file path, raw bytes, or the text itself.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from xxgk.catalogue import T3_APPLICANT_COLUMNS, T3_COLUMNS, T3_OUTCOME_ROWS, T3_ROWS, t3_key
+from xxgk.catalogue import T3_COLUMNS, T3_OUTCOME_ROWS, T3_ROWS, t3_key
 from xxgk.extract.atoms import BLANK, NUM, Atom
 from xxgk.extract.document import normalise
 from xxgk.extract.readings import row_readings
@@ -24,8 +24,8 @@ from xxgk.extract.rows import (
     split_rows,
     trailing_is_layout,
 )
-from xxgk.extract.solve import Equation, solve
-from xxgk.extract.tables import TableResult, capacity_fits, settle_row
+from xxgk.extract.solve import Equation, settle, solve
+from xxgk.extract.tables import TableResult, capacity_fits
 
 K_FULL = len(T3_COLUMNS)
 
@@ -99,7 +99,7 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
                 result.absent(key)
             continue
         row, rr = per_row[tmpl.key]
-        settled = settle_row(kept[tmpl.key], k)
+        settled = settle(kept[tmpl.key], k)
         for pos, i in enumerate(present):
             result.put(keys[i], settled[pos], row)
         for i in range(K_FULL):
@@ -160,6 +160,3 @@ def _first_row(atoms: Sequence[Atom]) -> int | None:
         if a.kind == "text" and label_similarity(normalise(a.text), _FIRST) > 0.7:
             return i
     return None
-
-
-__all__ = ["T3_APPLICANT_COLUMNS", "read_table3"]

@@ -81,6 +81,3 @@ def read_table4(atoms: Sequence[Atom]) -> TableResult:
     for key, cell in zip(keys, settled, strict=True):
         result.put(key, cell, pseudo)
     return result
-
-
-__all__ = ["read_table4"]

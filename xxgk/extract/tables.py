@@ -8,9 +8,9 @@ from typing import Any
 
 from xxgk.extract.atoms import NUM, Atom
 from xxgk.extract.document import atoms_place, place_dict
-from xxgk.extract.readings import MAX_GAP, Reading
+from xxgk.extract.readings import MAX_GAP
 from xxgk.extract.rows import PrintedRow
-from xxgk.extract.solve import Settled, settle
+from xxgk.extract.solve import Settled
 from xxgk.model.report import Number, TableEvent
 
 _STATUS = {
@@ -36,10 +36,6 @@ def capacity_fits(slots: Sequence[Atom], k: int) -> bool:
     fewest = len(slots)
     most = sum(len(a.text) if a.kind == NUM and "." not in a.text else 1 for a in slots)
     return fewest <= k + MAX_GAP and most >= k - MAX_GAP
-
-
-def settle_row(readings: tuple[Reading, ...], k: int) -> list[Settled]:
-    return settle(readings, k)
 
 
 @dataclass

@@ -19,7 +19,6 @@ from xxgk.model.report import Number, Place, Report
 from xxgk.rules.registry import Context, rule
 
 _COL_NAME = dict(T3_COLUMNS)
-_ROW_NAME = {r.key: r.item for r in T3_ROWS}
 
 
 def values(report: Report, keys: Sequence[str]) -> list[Number] | None:
@@ -129,6 +128,3 @@ def t4_total(ctx: Context) -> Iterator[Finding]:
             table="四",
             place=first_place(r, keys[-1:]),
         )
-
-
-__all__ = ["_ROW_NAME", "first_place", "values"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xxgk.catalogue import SECTION_NUMERALS, SECTION_TITLES
+from xxgk.catalogue import SECTION_NUMERALS, SECTION_TITLES, T3_COLUMN_KEYS, cell_keys, t3_key
 from xxgk.model.finding import Finding
 from xxgk.rules.registry import Context, rule
 
@@ -90,8 +90,6 @@ def table_layout(ctx: Context) -> Iterator[Finding]:
 
 
 def _event_cells(table: str, row: str | None) -> list[str]:
-    from xxgk.catalogue import T3_COLUMN_KEYS, cell_keys, t3_key
-
     if row is None:
         return []
     if table == "三":
@@ -101,6 +99,3 @@ def _event_cells(table: str, row: str | None) -> list[str]:
     if table == "四":
         return [k for k in cell_keys() if k.startswith("t4.")]
     return []
-
-
-__all__ = ["_event_cells"]

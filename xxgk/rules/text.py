@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from xxgk.extract.narrative import Figure, figures, itemised_sums
 from xxgk.model.finding import Finding
 from xxgk.model.report import Place, Report
-from xxgk.rules.registry import Context, rule
+from xxgk.rules.registry import Context, Rule, rule
 
 
 def _narrative(report: Report) -> list[tuple[int, str, Place | None]]:
@@ -91,6 +91,21 @@ def _contradictions(
             yield f, v, keys, index, place
 
 
+def _mismatches(
+    r: Rule, ctx: Context, cells: dict[str, tuple[tuple[str, ...], ...]], table: str
+) -> Iterator[Finding]:
+    for f, v, keys, index, place in _contradictions(ctx.report, cells):
+        yield r.finding(
+            f"正文称{_FIGURE_NAME[f.kind]}{f.value}件（“{f.text[:60]}”），表{table}为{v}件",
+            cells=list(keys),
+            section=index or None,
+            table=table,
+            place=place,
+            stated=f.value,
+            table_value=v,
+        )
+
+
 @rule(
     "text.applications_mismatch",
     "warning",
@@ -98,17 +113,7 @@ def _contradictions(
     "A figure in the prose (applications received, carried over, completed, carried forward) contradicts table 三.",
 )
 def applications_mismatch(ctx: Context) -> Iterator[Finding]:
-    r = ctx.report
-    for f, v, keys, index, place in _contradictions(r, _APPLICATION_CELLS):
-        yield applications_mismatch.finding(
-            f"正文称{_FIGURE_NAME[f.kind]}{f.value}件（“{f.text[:60]}”），表三为{v}件",
-            cells=list(keys),
-            section=index or None,
-            table="三",
-            place=place,
-            stated=f.value,
-            table_value=v,
-        )
+    yield from _mismatches(applications_mismatch, ctx, _APPLICATION_CELLS, "三")
 
 
 @rule(
@@ -118,14 +123,4 @@ def applications_mismatch(ctx: Context) -> Iterator[Finding]:
     "A 行政复议 / 行政诉讼 count in the prose contradicts the totals of table 四.",
 )
 def litigation_mismatch(ctx: Context) -> Iterator[Finding]:
-    r = ctx.report
-    for f, v, keys, index, place in _contradictions(r, _LITIGATION_CELLS):
-        yield litigation_mismatch.finding(
-            f"正文称{_FIGURE_NAME[f.kind]}{f.value}件（“{f.text[:60]}”），表四为{v}件",
-            cells=list(keys),
-            section=index or None,
-            table="四",
-            place=place,
-            stated=f.value,
-            table_value=v,
-        )
+    yield from _mismatches(litigation_mismatch, ctx, _LITIGATION_CELLS, "四")
