@@ -22,6 +22,7 @@ import xxgk
 from xxgk.catalogue import cell_keys
 from xxgk.cli.app import app
 from xxgk.formats import pdf as pdf_backend
+from xxgk.formats import pdf_ocr
 from xxgk.formats.base import to_text
 from xxgk.formats.layout import Rulings, Word, group_lines, words_to_blocks
 from xxgk.render.text import ReportData, random_valid_cells
@@ -277,7 +278,7 @@ def test_photo_pdf_with_ocr_off_is_a_read_error() -> None:
 
 
 def test_photo_pdf_without_an_ocr_engine_is_a_read_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_backend, "_load_ocr", lambda: (None, "OCR is not available (test)"))
+    monkeypatch.setattr(pdf_ocr, "_load_ocr", lambda: (None, "OCR is not available (test)"))
     reason = _one_line_error(_photo_pdf(), ocr="auto")
     assert "no page has a text layer" in reason and "not available" in reason
 
@@ -287,10 +288,10 @@ def test_pages_without_text_go_to_ocr_in_page_points(monkeypatch: pytest.MonkeyP
 
     def fake_ocr(image: object) -> list[Word]:
         seen.append(image.size)  # type: ignore[attr-defined]
-        scale = pdf_backend.OCR_DPI / 72
+        scale = pdf_ocr.OCR_DPI / 72
         return [Word("扫描所得", 100 * scale, 200 * scale, 160 * scale, 212 * scale)]
 
-    monkeypatch.setattr(pdf_backend, "_load_ocr", lambda: (fake_ocr, ""))
+    monkeypatch.setattr(pdf_ocr, "_load_ocr", lambda: (fake_ocr, ""))
     doc = pdf_backend.read_pdf(_photo_pdf(), "scan.pdf")
     assert doc.notes == ["page 1 read by OCR", "page 2 read by OCR"]
     assert len(seen) == 2 and seen[0][0] > 2000  # A4 at 300 dpi
@@ -300,13 +301,13 @@ def test_pages_without_text_go_to_ocr_in_page_points(monkeypatch: pytest.MonkeyP
 
 
 def test_a_scan_with_a_page_number_stamped_on_still_goes_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_backend, "_load_ocr", lambda: (lambda image: [Word("甲", 0, 0, 40, 40)], ""))
+    monkeypatch.setattr(pdf_ocr, "_load_ocr", lambda: (lambda image: [Word("甲", 0, 0, 40, 40)], ""))
     doc = pdf_backend.read_pdf(_photo_pdf(stamp=True), "scan.pdf")
     assert doc.notes == ["page 1 read by OCR", "page 2 read by OCR"]
 
 
 def test_ocr_always_reads_every_page_by_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_backend, "_load_ocr", lambda: (lambda image: [Word("甲", 0, 0, 40, 40)], ""))
+    monkeypatch.setattr(pdf_ocr, "_load_ocr", lambda: (lambda image: [Word("甲", 0, 0, 40, 40)], ""))
     doc = pdf_backend.read_pdf(_hello(), "text.pdf", ocr="always")
     assert doc.notes == ["page 1 read by OCR"] and [b.text for b in doc.blocks] == ["甲"]
 
