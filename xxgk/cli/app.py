@@ -12,6 +12,7 @@ from rich.console import Console
 
 from xxgk.api import parse
 from xxgk.check import check, has_errors
+from xxgk.cli import corpus as corpus_cli
 from xxgk.cli.crop import show_crop
 from xxgk.cli.files import iter_inputs
 from xxgk.cli.output import (
@@ -154,6 +155,9 @@ def rules_cmd(
         return
     for r in RULES.values():
         out.print(f"{r.id:<28} {r.severity:<8} {r.title}", markup=False)
+
+
+corpus_cli.register(app)
 
 
 def main() -> None:
