@@ -16,13 +16,13 @@ from xxgk.render.text import ReportData, random_valid_cells, render_text
 BODIES = ("隆德县联财镇人民政府", "盐池县某某局", "沭阳县人民政府", "平潭综合实验区管委会办公室")
 
 
-def series_cells(seed: int, years: list[int]) -> dict[int, dict[str, int | float | None]]:
+def series_cells(seed: int, years: list[int], busy: float = 0.5) -> dict[int, dict[str, int | float | None]]:
     """Valid cells per year whose cross-year relations hold (carried over and in force chain)."""
     rng = random.Random(seed)
     out: dict[int, dict[str, int | float | None]] = {}
     prev: dict[str, int | float | None] | None = None
     for year in years:
-        cells: dict[str, int | float | None] = dict(random_valid_cells(rng, busy=0.5))
+        cells: dict[str, int | float | None] = dict(random_valid_cells(rng, busy=busy))
         if prev is not None:
             for col in T3_APPLICANT_COLUMNS:  # carry last year's 结转下年度 over, keeping table 三 valid
                 now, then = t3_key("carried_over", col), t3_key("carried_forward", col)
