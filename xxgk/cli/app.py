@@ -13,6 +13,7 @@ from rich.console import Console
 from xxgk.api import parse
 from xxgk.check import check, has_errors
 from xxgk.cli import corpus as corpus_cli
+from xxgk.cli.authoring import new_cmd, render_cmd
 from xxgk.cli.crop import show_crop
 from xxgk.cli.files import iter_inputs
 from xxgk.cli.output import (
@@ -158,6 +159,8 @@ def rules_cmd(
 
 
 corpus_cli.register(app)
+app.command("new")(new_cmd)
+app.command("render")(render_cmd)
 
 
 def main() -> None:
