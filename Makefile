@@ -14,6 +14,8 @@ lint:
 
 docs:
 	.venv/bin/xxgk rules --markdown > docs/rules.md
+	.venv/bin/xxgk metrics --markdown > docs/metrics.md
+	.venv/bin/xxgk export --markdown > docs/export.md
 
 eval:
 	for part in text html pdf; do \

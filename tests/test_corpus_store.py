@@ -73,6 +73,19 @@ def test_migrations_from_an_empty_file(tmp_path: Path) -> None:
         assert store.con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (len(MIGRATIONS),)
 
 
+def test_report_values_view_gives_every_cell_by_key(series: list[Path]) -> None:
+    recs = [parse_record(str(p), p.read_bytes()) for p in series[:3]]
+    with Store.open(None) as store:
+        store.write([(r, b"") for r in recs])
+        for rec in recs:
+            row = store.con.execute(
+                "SELECT * FROM report_values WHERE report_id = ?", [rec["report_id"]]
+            ).fetchall()
+            got = dict(zip(["report_id", *cell_keys()], row[0], strict=True))
+            assert {k: got[k] for k in cell_keys()} == rec["report"]["cells"]
+            assert sum(1 for v in rec["report"]["cells"].values() if v) > 20  # busy reports: not all zeros
+
+
 def test_open_errors_are_one_line(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match="no such store"):
         Store.open(tmp_path / "missing.duckdb", read_only=True)

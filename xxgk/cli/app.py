@@ -12,6 +12,7 @@ from rich.console import Console
 
 from xxgk.api import parse
 from xxgk.check import check, has_errors
+from xxgk.cli import analysis as analysis_cli
 from xxgk.cli import corpus as corpus_cli
 from xxgk.cli.authoring import new_cmd, render_cmd
 from xxgk.cli.crop import show_crop
@@ -25,6 +26,7 @@ from xxgk.cli.output import (
     print_summary,
     show_cell,
 )
+from xxgk.cli.serve import serve_cmd
 from xxgk.errors import ReadError
 from xxgk.model import Finding, Report
 from xxgk.rules import RULES
@@ -159,8 +161,10 @@ def rules_cmd(
 
 
 corpus_cli.register(app)
+analysis_cli.register(app)
 app.command("new")(new_cmd)
 app.command("render")(render_cmd)
+app.command("serve")(serve_cmd)
 
 
 def main() -> None:

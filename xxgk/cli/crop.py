@@ -8,47 +8,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 
+from xxgk.crop import DPI, crop_png_bytes
 from xxgk.model.report import Place, Report
-
-DPI = 150
-BAND = 110.0  # points of page kept above and below the cell, so its row label and header show
-RED = (220, 30, 30)
-
-
-def _page_image(path: Path, kind: str, page: int, scale: float) -> Any:
-    """The page as a Pillow image at ``scale`` pixels per unit of the place's boxes."""
-    if kind == "pdf":
-        import pypdfium2 as pdfium
-
-        pdf = pdfium.PdfDocument(path.read_bytes())
-        try:
-            return pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
-        finally:
-            pdf.close()
-    from PIL import Image
-
-    with Image.open(path) as im:
-        im.seek(max(page - 1, 0))
-        return im.convert("RGB")  # image backends give boxes in pixels: scale is 1
 
 
 def crop_png(path: Path, kind: str, place: Place, out: Path, *, dpi: int = DPI) -> Path:
     """Write the page band around ``place.bbox`` to ``out`` with the box outlined; returns ``out``."""
-    from PIL import ImageDraw
-
-    if place.page is None or place.bbox is None:
-        raise ValueError("the place has no page and box")
-    scale = dpi / 72 if kind == "pdf" else 1.0
-    image = _page_image(path, kind, place.page, scale)
-    x0, y0, x1, y1 = (v * scale for v in place.bbox)
-    ImageDraw.Draw(image).rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), outline=RED, width=3)
-    band = BAND * scale if kind == "pdf" else BAND * 2
-    top, bottom = max(0, round(y0 - band)), min(image.height, round(y1 + band))
-    image.crop((0, top, image.width, bottom)).save(out, format="PNG")
+    out.write_bytes(crop_png_bytes(path.read_bytes(), kind, place, dpi=dpi))
     return out
 
 

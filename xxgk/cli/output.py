@@ -15,6 +15,7 @@ from rich.text import Text
 from xxgk.catalogue import T2_ROWS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS, t3_key, t4_key
 from xxgk.model.finding import Finding
 from xxgk.model.report import Report
+from xxgk.record import check_record as record_of
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -26,7 +27,7 @@ def emit_json(obj: dict[str, Any]) -> None:
 
 
 def check_record(path: Path, report: Report, findings: list[Finding], *, with_file: bool) -> dict[str, Any]:
-    record: dict[str, Any] = {"report": report.to_dict(), "findings": [f.to_dict() for f in findings]}
+    record = record_of(report, findings)
     if with_file:
         record = {"file": str(path), **record}
     return record

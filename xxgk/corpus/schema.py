@@ -115,4 +115,28 @@ CREATE VIEW current_reports AS
   QUALIFY row_number() OVER (PARTITION BY r.sha256 ORDER BY r.seq DESC) = 1;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL + _wide_view()),)
+
+def _wide_view_by_position() -> str:
+    """report_values again, reading each report's values from one ordered list instead of 200 FILTERs.
+
+    In DuckDB 2.0 a ``max(value) FILTER (WHERE key = …)`` per column pivots ~30x slower than gathering a
+    report's values into a list in catalogue order and reading them by position (see corpus/frame.py).
+    """
+    keys = cell_keys()
+    arr = "[" + ", ".join(f"'{k}'" for k in keys) + "]"
+    cols = ",\n  ".join(
+        f'CASE WHEN len(ix) = {len(keys)} THEN l[{i}] ELSE l[list_position(ix, {i})] END AS "{k}"'
+        for i, k in enumerate(keys, start=1)
+    )
+    return (
+        f"CREATE OR REPLACE VIEW report_values AS SELECT report_id,\n  {cols}\n"
+        f"FROM (SELECT c.report_id, list(c.value ORDER BY k.i) AS l, list(k.i ORDER BY k.i) AS ix FROM cells c "
+        f"JOIN (SELECT unnest({arr}) AS key, generate_subscripts({arr}, 1) AS i) k USING (key) "
+        f"GROUP BY c.report_id);"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", _INITIAL + _wide_view()),
+    Migration(2, "report_values by position", _wide_view_by_position()),
+)

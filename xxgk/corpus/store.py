@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from xxgk.corpus.agencies import Alias
+from xxgk.corpus.agencies import Alias, normalise
 from xxgk.corpus.codec import dumps, pack
 from xxgk.corpus.queries import StoreReads
 from xxgk.corpus.records import Record
@@ -119,6 +119,7 @@ class Store(StoreReads):
             )
         except duckdb.Error as e:
             raise ReadError(str(p), f"cannot open the store: {str(e).splitlines()[0]}") from None
+        con.execute("SET enable_progress_bar = false")  # it would print into --json output on slow queries
         store = cls(con, p, read_only=read_only)
         if read_only:
             if store.version() < len(MIGRATIONS):
@@ -299,8 +300,12 @@ class Store(StoreReads):
             rows = {a.alias_key: (a.alias_key, a.agency_key, a.alias, a.canonical) for a in aliases}
             if rows:
                 self.insert("agency_aliases", list(rows.values()))
-                named = {a.agency_key: (a.agency_key, a.canonical) for a in reversed(aliases)}
-                self.insert("agencies", list(named.values()), columns=("agency_key", "name"), or_ignore=True)
+                named = {a.agency_key: a.canonical for a in reversed(aliases)}
+                rows_a = []
+                for key, canonical in named.items():
+                    r = normalise(canonical).region  # the canonical body's region, for grouping
+                    rows_a.append((key, canonical, r.level, r.province, r.city, r.county, r.code))
+                self.insert("agencies", rows_a, or_ignore=True)
         return len(rows)
 
     def document(self, digest: str) -> tuple[str, bytes | None] | None:
