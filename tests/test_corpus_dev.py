@@ -65,3 +65,23 @@ def test_dev_export_has_one_row_per_report_with_the_labelled_values(
             elif not _same(row[key], want):
                 wrong.append((lab["file"], key, row[key], want))
     assert wrong == []
+
+
+def test_dev_pingtan_series_is_one_agency_and_yields_the_history_findings_its_labels_imply(
+    tmp_path: Path,
+) -> None:
+    """2019 (legacy), 2022 and 2024: one body; no two consecutive years, so no cross-year finding.
+
+    The labels forbid history.* on 2022 (no 2021 report) and history.carry_mismatch on 2024; the 2024 label's
+    history.in_force_mismatch is expected only with the 2023 report (470 in force), which the corpus lacks.
+    """
+    with Store.open(tmp_path / "dev.duckdb") as store:
+        result = ingest(list(iter_inputs([DEV])), store, workers=1)
+        assert result.history is not None and result.history.findings == 0
+        agencies = store.find_agencies("平潭")
+        assert [a["agency_key"] for a in agencies] == ["-:平潭综合实验区"]
+        info = store.agency(agencies[0]["agency_key"])
+        assert info is not None
+        assert sorted(r["year"] for r in info["reports"]) == [2019, 2022, 2024]
+        assert info["history_findings"] == []
+        assert store.con.execute("SELECT count(*) FROM findings WHERE scope = 'history'").fetchall() == [(0,)]
