@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from xxgk.catalogue import T3_COLUMNS, t3_key
+from xxgk.corpus.frame import values_sql
 from xxgk.corpus.store import Store, finding_rows
 from xxgk.model.report import CellDetail, Place, Report
 from xxgk.rules import RULES, Context
@@ -35,7 +36,6 @@ def _col(key: str) -> str:
 def _pairs_sql() -> str:
     """Consecutive-year pairs of one agency whose relations can fail, with the relations written out."""
     keys = sorted(set(NOW_KEYS) | set(PREV_KEYS))
-    pivot = ", ".join(f"max(value) FILTER (WHERE key = '{k}') AS {_col(k)}" for k in keys)
     carry = " OR ".join(
         f"(n.{_col(now)} IS NOT NULL AND p.{_col(then)} IS NOT NULL AND n.{_col(now)} <> p.{_col(then)})"
         for now, then in CARRY
@@ -55,12 +55,7 @@ def _pairs_sql() -> str:
       SELECT n.report_id AS now_id, p.report_id AS prev_id, n.year AS year
       FROM pick n JOIN pick p ON p.agency_key = n.agency_key AND p.year = n.year - 1
     ),
-    v AS (
-      SELECT report_id, {pivot} FROM cells
-      WHERE key IN ({", ".join(f"'{k}'" for k in keys)})
-        AND report_id IN (SELECT now_id FROM pairs UNION SELECT prev_id FROM pairs)
-      GROUP BY report_id
-    )
+    v AS ({values_sql(keys, "SELECT now_id AS report_id FROM pairs UNION SELECT prev_id FROM pairs")})
     SELECT pairs.now_id, pairs.prev_id, pairs.year
     FROM pairs JOIN v n ON n.report_id = pairs.now_id JOIN v p ON p.report_id = pairs.prev_id
     WHERE ({carry}) OR ({in_force})
