@@ -3,7 +3,9 @@
     .venv/bin/python bench/bench_pdf.py [--repeat 5] [--corpus ../shared/corpus/dev/pdf]
 
 The set: PDFs drawn by tests/pdf_fixtures.py (official layout, merged headers, table 三 across a page
-break, page numbers) from fixed seeds, plus the labelled real PDFs of the dev corpus when present.
+break, page numbers) from fixed seeds; the same kind of reports printed as agencies print them
+(tests/print_fixtures.py: the HTML page by Chromium, the DOCX by LibreOffice, when installed); and the
+labelled real PDFs of the dev corpus when present.
 
 For each PDF it prints
 - ours: ``read_pdf`` ms/page (median of --repeat runs, CPU time, so a busy machine does not inflate it),
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import re
 import statistics
@@ -60,6 +63,29 @@ def generated(seeds: int) -> list[tuple[str, bytes, Truth]]:
                 "某某县人民政府", 2023, dict(random_valid_cells(rng, busy=rng.choice([0.1, 0.4, 0.8])))
             )
             out.append((f"gen-{seed}-{name}", render_pdf(data, **options), dict(data.cells)))
+    return out
+
+
+def printed(seeds: int) -> list[tuple[str, bytes, Truth]]:
+    """Reports printed by Chromium (from render_html) and LibreOffice (from render_docx), when installed."""
+    from print_fixtures import PrintError, chromium, chromium_pdf, soffice, writer_pdf
+
+    printers = [("chromium", chromium, chromium_pdf), ("writer", soffice, writer_pdf)]
+    out = []
+    for printer, find, make in printers:
+        if find() is None:
+            print(f"({printer} missing: no {printer}-printed PDFs)")
+            continue
+        for seed in range(seeds):
+            rng = random.Random(2000 + seed)
+            data = ReportData(
+                "某某县人民政府", 2023, dict(random_valid_cells(rng, busy=rng.choice([0.1, 0.5, 0.9])))
+            )
+            try:
+                out.append((f"{printer}-{seed}", make(data), dict(data.cells)))
+            except PrintError as exc:
+                print(f"({printer} failed: {exc})")
+                break
     return out
 
 
@@ -141,7 +167,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev" / "pdf")
     args = ap.parse_args()
-    pdfs = generated(args.seeds) + corpus(args.corpus)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # Chromium's subset fonts lack a FontBBox: noise
+    pdfs = generated(args.seeds) + printed(args.seeds) + corpus(args.corpus)
     head = f"{'pdf':<22}{'pages':>6}{'ours ms/pg':>12}{'parse ms':>10}{'ours ok':>9}{'plumber ms/pg':>15}{'plumber ok':>12}"
     print(head)
     print("-" * len(head))

@@ -8,6 +8,7 @@ OCR costs seconds a page, so the fixtures are few and each is read once per modu
 from __future__ import annotations
 
 import io
+import os
 import random
 import struct
 import zlib
@@ -19,7 +20,7 @@ from raster import draw_page, font_path, image_bytes, noisy, render_page
 
 import xxgk
 from xxgk.catalogue import cell_keys, table_of
-from xxgk.formats import ocr, scan
+from xxgk.formats import ocr, ocr_read
 from xxgk.formats.image import OCR_OFF
 from xxgk.formats.layout import Word
 from xxgk.model.report import Report
@@ -182,6 +183,14 @@ def test_one_engine_per_process() -> None:
     assert ocr.engine() is ocr.engine()
 
 
+def test_a_forked_process_makes_its_own_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recogniser's thread pool and onnxruntime's threads do not survive a fork (a batch's workers)."""
+    parent = ocr.engine()
+    monkeypatch.setattr(os, "getpid", lambda: parent.pid + 1)
+    child = ocr.engine()
+    assert child is not parent and child.pid == parent.pid + 1 and ocr.engine() is child
+
+
 def _probs(rows: list[dict[str, float]]) -> np.ndarray:
     """A CTC probability matrix over the engine's alphabet: one row per time step, blank elsewhere."""
     eng = ocr.engine()
@@ -195,13 +204,13 @@ def _probs(rows: list[dict[str, float]]) -> np.ndarray:
 
 def test_a_lone_zero_read_as_a_letter_decodes_as_the_digit() -> None:
     probs = _probs([{}, {"o": 0.55, "0": 0.3, "。": 0.1}, {}])
-    _, text, chances, margins = ocr._read_probs(probs, ocr.engine())
+    _, text, chances, margins, _ = ocr_read.read_probs(probs, ocr.engine())
     assert text == ["0"] and chances[0] == pytest.approx(0.95, abs=1e-3) and margins == [1.0]
 
 
 def test_a_digit_scores_its_margin_over_the_next_likeliest_digit() -> None:
     probs = _probs([{"9": 0.66, "0": 0.25}, {}])  # a blurred 0 that reads as 9
-    _, text, chances, margins = ocr._read_probs(probs, ocr.engine())
+    _, text, chances, margins, _ = ocr_read.read_probs(probs, ocr.engine())
     assert text == ["9"] and chances[0] == pytest.approx(0.66, abs=1e-3)
     assert margins[0] == pytest.approx(1 - 0.25 / 0.66, abs=1e-3)
     assert margins[0] < ocr.DEFAULT.digit_margin
@@ -209,72 +218,62 @@ def test_a_digit_scores_its_margin_over_the_next_likeliest_digit() -> None:
 
 def test_two_numbers_in_one_box_stay_two_numbers() -> None:
     probs = _probs([{"0": 0.9}, {" ": 0.8}, {"o": 0.6, "0": 0.3}, {}])
-    _, text, _, margins = ocr._read_probs(probs, ocr.engine())
+    _, text, _, margins, _ = ocr_read.read_probs(probs, ocr.engine())
     assert text == ["0", " ", "0"] and min(margins) > ocr.DEFAULT.digit_margin
 
 
 def test_text_is_not_read_as_a_number() -> None:
-    _, text, _, _ = ocr._read_probs(_probs([{"共": 0.9}, {"o": 0.9}]), ocr.engine())
+    _, text, _, _, _ = ocr_read.read_probs(_probs([{"共": 0.9}, {"o": 0.9}]), ocr.engine())
     assert text == ["共", "o"]
 
 
+def _read(
+    box: tuple[int, int, int, int],
+    text: str,
+    centres: list[float],
+    *,
+    probs: list[float] | None = None,
+    margins: list[float] | None = None,
+    held: list[int] | None = None,
+) -> ocr_read.Read:
+    n = len(text)
+    return ocr_read.Read(
+        box, False, list(text), centres, probs or [1.0] * n, margins or [1.0] * n, held or [1] * n
+    )
+
+
+def test_a_digit_held_over_two_widths_is_read_again_and_a_sure_number_is_not() -> None:
+    """8888 read as 888 with full confidence: the decoder held one 8 for four time steps."""
+    eng = ocr.engine()
+    steps = [{"8": 0.99}, {}, {"8": 0.99}, {"8": 0.99}, {"8": 0.99}, {"8": 0.99}, {}, {"8": 0.99}, {}]
+    _, text, _, margins, held = ocr_read.read_probs(_probs(steps), eng)
+    assert text == list("888") and held == [1, 4, 1] and min(margins) > ocr.DEFAULT.digit_margin
+    run_together = _read((0, 0, 60, 30), "888", [5, 25, 50], held=held)
+    assert ocr_read.doubtful(run_together)
+    assert not ocr_read.doubtful(_read((0, 0, 60, 30), "888", [5, 25, 50], held=[1, 2, 1]))
+    assert ocr_read.doubtful(_read((0, 0, 60, 30), "888", [5, 25, 50], margins=[1.0, 0.5, 1.0]))
+    assert not ocr_read.doubtful(_read((0, 0, 60, 30), "共8", [5, 25], held=[1, 4]))  # not a number
+
+
 def test_unsure_digit_is_written_as_a_question_mark_and_a_cut_glyph_dropped() -> None:
-    number = ocr.Read((0, 0, 60, 30), False, list("977"), [10, 30, 50], [1.0] * 3, [1.0, 1.0, 0.3])
+    number = _read((0, 0, 60, 30), "977", [10, 30, 50], margins=[1.0, 1.0, 0.3])
     assert [w.text for w in ocr.words_of(number, [], 30)] == ["97?"]
-    heading = ocr.Read((0, 0, 90, 30), False, list("三、4"), [10, 40, 80], [1.0, 1.0, 0.3], [1.0] * 3)
+    heading = _read((0, 0, 90, 30), "三、4", [10, 40, 80], probs=[1.0, 1.0, 0.3])
     assert [w.text for w in ocr.words_of(heading, [], 30)] == ["三、"]
-    year = ocr.Read((0, 0, 90, 30), False, list("2024年"), [5, 20, 35, 50, 75], [0.3, 1, 1, 1, 1], [1.0] * 5)
+    year = _read((0, 0, 90, 30), "2024年", [5, 20, 35, 50, 75], probs=[0.3, 1, 1, 1, 1])
     assert [w.text for w in ocr.words_of(year, [], 30)] == ["2024年"]  # beside a digit: no fragment
 
 
 def test_a_line_is_cut_where_a_ruling_crosses_it() -> None:
-    read = ocr.Read((100, 10, 260, 40), False, list("1200"), [110, 130, 215, 240], [1.0] * 4, [1.0] * 4)
+    read = _read((100, 10, 260, 40), "1200", [110, 130, 215, 240])
     words = ocr.words_of(read, [(180.0, 0.0, 100.0)], 30)
     assert [w.text for w in words] == ["12", "00"]
     assert words[0].x1 <= 180 <= words[1].x0
 
 
 def test_a_line_is_cut_at_a_wide_gap_but_not_between_digits() -> None:
-    read = ocr.Read((0, 0, 300, 30), False, list("123"), [10, 25, 200], [1.0] * 3, [1.0] * 3)
+    read = _read((0, 0, 300, 30), "123", [10, 25, 200])
     assert [w.text for w in ocr.words_of(read, [], 30)] == ["12", "3"]
-
-
-def _grid(size: tuple[int, int] = (1000, 600), angle: float = 0.0) -> Image.Image:
-    image = Image.new("L", size, 255)
-    draw = ImageDraw.Draw(image)
-    for y in range(100, 501, 50):
-        draw.line((100, y, 900, y), fill=0, width=2)
-    for x in (100, 400, 650, 900):
-        draw.line((x, 100, x, 500), fill=0, width=2)
-    return image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255) if angle else image
-
-
-@pytest.mark.parametrize("angle", [-1.5, -0.6, 0.4, 1.0])
-def test_skew_is_measured_within_a_tenth_of_a_degree(angle: float) -> None:
-    assert scan.skew_angle(np.asarray(_grid(angle=angle))) == pytest.approx(angle, abs=0.1)
-
-
-def test_rulings_are_found_and_text_strokes_are_not() -> None:
-    image = _grid()
-    if font_path() is not None:
-        from PIL import ImageFont
-
-        ImageDraw.Draw(image).text(
-            (120, 110), "一、本年新收申请数量 1", fill=0, font=ImageFont.truetype(font_path(), 24)
-        )
-    rulings = scan.find_rulings(np.asarray(image), 30)
-    ys, xs = sorted(y for y, _, _ in rulings.horizontal), sorted(x for x, _, _ in rulings.vertical)
-    assert np.allclose(ys, range(100, 501, 50), atol=1.5), ys
-    assert np.allclose(xs, [100, 400, 650, 900], atol=1.5), xs
-
-
-def test_transparent_and_16_bit_pages_are_grey_on_white() -> None:
-    rgba = Image.new("RGBA", (20, 10), (0, 0, 0, 0))
-    ImageDraw.Draw(rgba).rectangle((5, 2, 8, 6), fill=(0, 0, 0, 255))
-    grey = scan.to_gray(rgba)
-    assert grey[0, 0] == 255 and grey[4, 6] == 0
-    deep = Image.fromarray(np.array([[0, 30000], [60000, 65535]], dtype=np.uint16))
-    assert scan.to_gray(deep).tolist() == [[0, 116], [233, 255]]
 
 
 @needs_font

@@ -17,7 +17,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from xxgk.errors import ReadError
 from xxgk.formats.base import Block, SourceDocument
 from xxgk.formats.layout import words_to_blocks
-from xxgk.formats.pages import drop_running_text, join_split_tables
+from xxgk.formats.pages import drop_running_text, join_split_tables, join_wrapped_lines
 
 MAX_PAGES = 60  # a report runs to some twenty pages; OCR costs seconds a page, so a bound keeps it finite
 OCR_OFF = "an image: OCR is needed and was turned off (--ocr never)"
@@ -105,6 +105,7 @@ def read_image(data: bytes, name: str, *, ocr: str = "auto") -> SourceDocument:
     if not any(pages):
         raise ReadError(name, "no text found in the image")
     drop_running_text(pages, sizes)
+    join_wrapped_lines(pages)
     join_split_tables(pages)
     doc.blocks = [b for blocks in pages for b in blocks]
     many = f"{len(pages_in)} pages" if len(pages_in) > 1 else "the image"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from xxgk.formats.base import BBox, Block, CellBox
 from xxgk.formats.rulings import Grid, HSeg, Rulings, VSeg, ruled_grids
 
-__all__ = ["DEFAULT", "HSeg", "LayoutSettings", "Rulings", "VSeg", "Word", "words_to_blocks"]
+__all__ = ["DEFAULT", "HSeg", "LayoutSettings", "Rulings", "VSeg", "Word", "glue", "words_to_blocks"]
 
 
 @dataclass
@@ -45,7 +45,8 @@ class LayoutSettings:
     min_ruling: float = 0.5  # shorter strokes are glyph parts or dots, not rulings
     coverage: float = 0.7  # a cell border exists when rulings cover this share of it (fraction)
     min_rows: int = 2  # a ruled frame is a table when its grid has at least this many rows …
-    min_cols: int = 2  # … and columns
+    min_cols: int = 2  # … and columns,
+    lone_row_cols: int = 4  # or one row of this many cells (a table's last row, pushed over a page break)
     column_gap: float = 1.0  # a gap this wide between words separates columns of an unruled table
     min_aligned_rows: int = 3  # an unruled table needs this many consecutive aligned lines …
     min_aligned_cols: int = 3  # … and this many columns
@@ -60,7 +61,7 @@ DEFAULT = LayoutSettings()
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’—…·]")
 
 
-def _glue(left: str, right: str) -> str:
+def glue(left: str, right: str) -> str:
     """What goes between two pieces of text: nothing between Chinese characters, a space otherwise."""
     if not left or not right or _CJK.match(left[-1]) or _CJK.match(right[0]):
         return ""
@@ -115,7 +116,7 @@ def line_text(line: Sequence[Word], height: float, s: LayoutSettings = DEFAULT, 
         if tabs and gap >= s.tab_gap * height:
             out += "\t"
         elif gap >= s.space_gap * height:
-            out += _glue(out, w.text)
+            out += glue(out, w.text)
         out += w.text
     return out
 
@@ -125,7 +126,7 @@ def cell_text(words: Sequence[Word], height: float, s: LayoutSettings = DEFAULT)
     out = ""
     for line in group_lines(words, s):
         text = line_text(line, height, s)
-        out = text if not out else out + _glue(out, text) + text
+        out = text if not out else out + glue(out, text) + text
     return out
 
 

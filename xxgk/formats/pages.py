@@ -1,4 +1,5 @@
-"""Steps over a document's pages of blocks: page furniture dropped, tables cut by a page break joined.
+"""Steps over a document's pages of blocks: page furniture dropped, lines wrapped at the margin joined
+back into their paragraph, tables cut by a page break joined.
 
 They need nothing but blocks with page and box, so every paged backend (PDF text layer, OCR of scans,
 multi-page images) can run them after ``layout.words_to_blocks`` has read each page on its own.
@@ -7,11 +8,19 @@ multi-page images) can run them after ``layout.words_to_blocks`` has read each p
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from xxgk.formats.base import Block, CellBox
+from xxgk.formats.base import BBox, Block, CellBox
+from xxgk.formats.layout import glue
 
 MARGIN = 0.1  # running heads and page numbers sit in the top and bottom tenth of a page
 JOIN_TOLERANCE = 4.0  # column borders this close across a page break are the same border (page units)
+# A line wraps into the next when it ends this close to the right edge of the text (line heights: a word
+# processor leaves up to a character or two where a number or a closing mark may not start a line) …
+WRAP_SLACK = 2.0
+WRAP_INDENT = 0.5  # … and the next starts this close to the left edge (an indented line starts a paragraph)
+WRAP_GAP = 1.5  # … no further below than this (line heights; paragraph spacing is wider)
+WRAP_SIZE = 1.25  # … in type of the same size (a heading is larger)
 
 _PAGE_NUMBER = re.compile(
     r"[-—–－_·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?[-—–－_·\s]*"
@@ -56,6 +65,63 @@ def drop_running_text(pages: list[list[Block]], sizes: list[tuple[float, float]]
         pages[p] = [b for b in blocks if not furniture(b, height)]
 
 
+# A line that starts a heading or an item, as reports number them: 一、 （一） 1. 第一条 (not 1.5万元).
+_ENUMERATED = re.compile(
+    r"\s*(第[一二三四五六七八九十百\d]+[章节条部分项]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
+    r"|\d+[、.．](?!\d))"
+)
+
+
+def _wraps_into(a: Block, b: Block, left: float, right: float) -> bool:
+    """Whether text line ``b`` continues ``a``: ``a`` runs to the right edge, ``b`` starts at the left
+    edge just below it in type of the same size, and starts no heading or item of its own."""
+    if a.cells is not None or b.cells is not None or a.bbox is None or b.bbox is None:
+        return False
+    if "\t" in a.text or "\t" in b.text or not a.text.strip() or not b.text.strip():
+        return False  # tab-separated columns are a table, not prose
+    ha, hb = a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]
+    if min(ha, hb) <= 0 or max(ha, hb) > WRAP_SIZE * min(ha, hb):
+        return False
+    h = min(ha, hb)
+    return (
+        a.bbox[2] >= right - WRAP_SLACK * h
+        and b.bbox[0] <= left + WRAP_INDENT * h
+        and 0 <= b.bbox[1] - a.bbox[3] <= WRAP_GAP * h
+        and not _ENUMERATED.match(b.text)
+    )
+
+
+def join_wrapped_lines(pages: list[list[Block]]) -> None:
+    """One text block per paragraph, as the HTML and DOCX backends give it: a line the page width wrapped
+    is joined to the line it runs on into (Chinese without a space, other text with one), so a sentence
+    and its numbers stay together (``…被提起行政诉讼2210件，统计`` / ``如下。`` is one sentence, not a
+    line of numbers before table 四). The edges are those of the document's widest text lines, so a line
+    well short of the widest ends its paragraph. Lines on different pages stay apart, each keeping its
+    page."""
+    boxes = [b.bbox for blocks in pages for b in blocks if b.cells is None and b.bbox and b.text.strip()]
+    if len(boxes) < 2:
+        return
+    left, right = min(x[0] for x in boxes), max(x[2] for x in boxes)
+    for p, blocks in enumerate(pages):
+        out: list[Block] = []
+        last: Block | None = None  # the line read before b, as printed (out[-1] may hold several)
+        for b in blocks:
+            if last is not None and _wraps_into(last, b, left, right):
+                para, text = out[-1], out[-1].text.rstrip()
+                para.text = text + glue(text, b.text.lstrip()) + b.text.lstrip()
+                para.bbox = _union(para.bbox, b.bbox)
+            else:
+                out.append(replace(b))  # a copy: ``last`` keeps the line as printed
+            last = b
+        pages[p] = out
+
+
+def _union(a: BBox | None, b: BBox | None) -> BBox | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def _width(blocks: list[Block], table: int | None) -> int:
     return next((len(b.cells) for b in blocks if b.table == table and b.cells is not None), 0)
 
@@ -93,9 +159,10 @@ def _regrid(rows: list[Block], bounds: list[float]) -> bool:
 
 def join_split_tables(pages: list[list[Block]]) -> None:
     """A table the page break cut in two is one table: when a page ends in a table and the next page
-    starts with one of the same columns, the second half takes the first half's table number. The second
-    half may have fewer columns when its rows merge some (table 二's one-value blocks under a four-column
-    block): it joins when each of its borders stands on one of the first half's, and is re-cut to them."""
+    starts with one of the same columns, the second half takes the first half's table number. One half
+    may have fewer columns when its rows merge some (table 二's one-value blocks under a four-column block;
+    table 三's rows above the first three-level label, whose label column is not yet split): they join
+    when each border of the coarser half stands on one of the other's, and it is re-cut to them."""
     for p in range(1, len(pages)):
         prev, cur = pages[p - 1], pages[p]
         if not prev or not cur or prev[-1].cells is None or cur[0].cells is None:
@@ -104,8 +171,12 @@ def join_split_tables(pages: list[list[Block]]) -> None:
         if old == new:
             continue
         rows = [b for later in pages[p:] for b in later if b.table == old]
-        same = _width(prev, new) == _width(cur, old)
-        if not same and not _regrid(rows, _bounds([b for b in prev if b.table == new])):
+        before = [b for earlier in pages[:p] for b in earlier if b.table == new]
+        if (
+            _width(prev, new) != _width(cur, old)
+            and not _regrid(rows, _bounds(before))
+            and not _regrid(before, _bounds(rows))
+        ):
             continue
         for b in rows:
             b.table = new

@@ -28,7 +28,7 @@ import pypdfium2.raw as pdfium_c
 from xxgk.errors import ReadError
 from xxgk.formats.base import BBox, Block, SourceDocument
 from xxgk.formats.layout import Rulings, Word, words_to_blocks
-from xxgk.formats.pages import drop_running_text, join_split_tables
+from xxgk.formats.pages import drop_running_text, join_split_tables, join_wrapped_lines
 from xxgk.formats.pdf_ocr import _has_text, _Ocr, _scan_cover, ocr_words
 
 WORD_GAP = 0.6  # a gap wider than this share of the character height ends a word
@@ -352,6 +352,7 @@ def _read(pdf: Any, data: bytes, name: str, mode: str) -> SourceDocument:
         why = ocr.why or "OCR found no text"
         raise ReadError(name, f"no page has a text layer (a scanned PDF?) and {why}")
     drop_running_text(pages, sizes)
+    join_wrapped_lines(pages)
     join_split_tables(pages)
     doc.blocks = [b for blocks in pages for b in blocks]
     if b"%%EOF" not in data[-2048:]:

@@ -164,9 +164,9 @@ def grid_of(frame: Rulings, tol: float, s: LayoutSettings) -> Grid | None:
     """Cells step: the frame's grid, slots merged wherever the ruling between them is missing."""
     xs = _cluster([v[0] for v in frame.vertical] + [x for h in frame.horizontal for x in h[1:]], tol)
     ys = _cluster([h[0] for h in frame.horizontal] + [y for v in frame.vertical for y in v[1:]], tol)
-    if len(xs) - 1 < s.min_cols or len(ys) - 1 < s.min_rows:
-        return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    if n_cols < s.min_cols or (n_rows < s.min_rows and not (n_rows == 1 and n_cols >= s.lone_row_cols)):
+        return None
     parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
 
     def find(k: tuple[int, int]) -> tuple[int, int]:

@@ -25,6 +25,7 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in the page's pixels
 MAX_SKEW = 3.0  # degrees searched either way when straightening
 RULING_DARK = 215  # grey level below which a pixel may belong to a ruling (thin blurred lines are grey)
 INK_DARK = 128  # grey level below which a pixel is ink for sure (no JPEG halo, no paper texture)
+TEXT_DARK = 180  # grey level below which a pixel of a page shrunk for measuring may be a glyph's stroke
 H_RULING = 2.0  # horizontal rulings are at least this many line heights long …
 V_RULING = 1.1  # … vertical ones this (longer than any stroke of a glyph, shorter than a table row)
 MAX_THICKNESS = 0.4  # thicker "lines" are filled areas or bold text, not rulings
@@ -57,20 +58,45 @@ def skew_angle(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
     ys, xs = np.nonzero(small < 160)
     if len(ys) < 200:
         return 0.0
+    rng = np.random.default_rng(0)
     if len(ys) > 200_000:
-        keep = np.random.default_rng(0).choice(len(ys), 200_000, replace=False)
+        keep = rng.choice(len(ys), 200_000, replace=False)
         ys, xs = ys[keep], xs[keep]
+    # Each pixel spread over its own row's height: otherwise at exactly 0° every pixel row falls into one
+    # bin and at any other angle into two, which favours 0° on a page of sparse text and few rulings.
+    y = ys + rng.uniform(-0.5, 0.5, len(ys))
     xs_c = xs - small.shape[1] / 2
     span = int(small.shape[0] + small.shape[1] * math.tan(math.radians(max_angle)) + 4)
 
     def energy(angle: float) -> float:
-        rows = np.round(ys + xs_c * math.tan(math.radians(angle)) + span / 2).astype(np.int64)
+        rows = np.round(y + xs_c * math.tan(math.radians(angle)) + span / 2).astype(np.int64)
         counts = np.bincount(np.clip(rows, 0, 2 * span), minlength=2 * span + 1).astype(np.float64)
         return float(np.dot(counts, counts))
 
     best = max(np.arange(-max_angle, max_angle + 1e-9, 0.1), key=energy)
     best = max(np.arange(best - 0.1, best + 0.1 + 1e-9, 0.02), key=energy)
     return 0.0 if abs(best) >= max_angle - 0.05 else float(best)
+
+
+def text_height(gray: np.ndarray) -> float | None:
+    """The usual height of a line of text on the page, in pixels, or None when it shows too few lines.
+
+    Measured before any OCR, so that the detector can be run at the scale the text needs: ink with the
+    long straight lines (rulings) taken out, smeared along the line so that the glyphs of a line make one
+    blob, and the median height of the blobs shaped like lines. Taken on the straightened page (a tilted
+    line is a taller blob), at most 1000 pixels wide."""
+    scale = min(1.0, 1000 / gray.shape[1])
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    h, w = small.shape
+    ink = (small < TEXT_DARK).astype(np.uint8)
+    text = ink.copy()
+    for size in ((max(15, w // 25), 1), (1, max(15, h // 40))):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        text[cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel) > 0] = 0
+    smear = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, w // 150), 1))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.morphologyEx(text, cv2.MORPH_CLOSE, smear))
+    heights = [bh for _x, _y, bw, bh, _area in stats[1:count] if bh >= 3 and bw >= 1.5 * bh]
+    return float(np.median(heights)) / scale if len(heights) >= 5 else None
 
 
 def straighten(gray: np.ndarray, angle: float) -> np.ndarray:
