@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xxgk.extract.narrative import FIGURE_KINDS, Figure, figures, itemised_sums
+from xxgk.extract.figures import FIGURE_KINDS, Figure, figures
+from xxgk.extract.narrative import itemised_sums
 from xxgk.extract.numerals import Flat, parse_count, parse_number
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from xxgk.errors import ReadError
+from xxgk.extract.gcpause import gc_paused
 from xxgk.extract.pipeline import parse_text
 from xxgk.formats.base import LinePlaces, locate, to_text
 from xxgk.formats.registry import read_document, sniff
@@ -97,7 +98,8 @@ def attach_places(report: Report, places: list[LinePlaces]) -> Report:
 def _from_text(text: str, doc: SourceDoc, name: str) -> Report:
     if not text.strip():
         raise ReadError(name, "empty file")
-    report = parse_text(text, doc)
+    with gc_paused():
+        report = parse_text(text, doc)
     if not _looks_like_report(report):
         raise ReadError(
             name,

@@ -36,11 +36,15 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "01234567
 _MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*")
 
 
+_FULLWIDTH_CHAR = re.compile("[０-９．]")
+_make = tuple.__new__  # Atom(...) without the Python-level __new__ of a NamedTuple: thousands per report
+
+
 def clean_line(line: str) -> str:
     """Drop inline markup a converter leaves in table cells (``<u>``, ``**``) and full-width digits."""
     if "<" in line or "*" in line:
         line = _MARKUP.sub(lambda m: " " * len(m.group(0)), line)
-    return line.translate(_FULLWIDTH_DIGITS)
+    return line.translate(_FULLWIDTH_DIGITS) if _FULLWIDTH_CHAR.search(line) else line
 
 
 def is_pipe_row(line: str) -> bool:
@@ -74,6 +78,21 @@ def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom], grid: bool 
         out.append(Atom(PH, stripped, lineno, lead, lead + len(stripped), grid))
     else:
         out.append(Atom(TEXT, stripped, lineno, lead, lead + len(stripped), grid))
+
+
+def _cells_atoms(cells: list[str], lineno: int, pos: int, out: list[Atom], grid: bool) -> None:
+    """The cells of a bordered line from column ``pos`` on; blank and plain-digit cells (most of a
+    table) are made here, the rest by ``_cell_atoms``."""
+    for cell in cells:
+        stripped = cell.strip()
+        if not stripped:
+            out.append(_make(Atom, (BLANK, "", lineno, pos, pos + len(cell), grid)))
+        elif stripped.isdigit() and stripped.isascii():
+            lead = pos if len(stripped) == len(cell) else pos + len(cell) - len(cell.lstrip())
+            out.append(_make(Atom, (NUM, stripped, lineno, lead, lead + len(stripped), grid)))
+        else:
+            _cell_atoms(cell, lineno, pos, out, grid)
+        pos += len(cell) + 1
 
 
 def _stream_atoms(text: str, lineno: int, offset: int, out: list[Atom]) -> None:
@@ -116,15 +135,9 @@ def line_atoms(line: str, lineno: int, offset: int = 0) -> list[Atom]:
             return out
         first = line.index("|")
         last = line.rindex("|")
-        pos = first + 1
-        for cell in line[first + 1 : last].split("|"):
-            _cell_atoms(cell, lineno, pos, out, grid=True)
-            pos += len(cell) + 1
+        _cells_atoms(line[first + 1 : last].split("|"), lineno, first + 1, out, True)
     elif "\t" in line:
-        pos = 0
-        for cell in line.split("\t"):
-            _cell_atoms(cell, lineno, pos, out)
-            pos += len(cell) + 1
+        _cells_atoms(line.split("\t"), lineno, 0, out, False)
     else:
         _stream_atoms(line, lineno, 0, out)
     return out

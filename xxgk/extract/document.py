@@ -6,7 +6,6 @@ value can be traced back to where it was printed.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,15 +13,29 @@ from dataclasses import dataclass, field
 from xxgk.extract.atoms import Atom, line_atoms
 from xxgk.model.report import Place
 
-_WS = re.compile(r"\s+")
-_PUNCT = str.maketrans(
-    {"（": "(", "）": ")", "．": ".", "、": ",", "，": ",", "：": ":", "；": ";", "“": '"', "”": '"'}
+_PUNCT = (
+    ("（", "("),
+    ("）", ")"),
+    ("．", "."),
+    ("、", ","),
+    ("，", ","),
+    ("：", ":"),
+    ("；", ";"),
+    ("“", '"'),
+    ("”", '"'),
 )
 
 
 def normalise(s: str) -> str:
-    """Label text as compared: no whitespace, half-width punctuation."""
-    return _WS.sub("", s).translate(_PUNCT)
+    """Label text as compared: no whitespace, half-width punctuation.
+
+    str.split drops exactly what re's \\s matches; replace is used, not translate, because translate
+    looks every character of Chinese text up in a dict (four times slower on labels)."""
+    s = "".join(s.split())
+    for wide, narrow in _PUNCT:
+        if wide in s:
+            s = s.replace(wide, narrow)
+    return s
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import accumulate
 
@@ -70,7 +71,10 @@ def _chinese(t: str) -> int | float | None:
 
 _FW_CHARS = "０１２３４５６７８９．"
 _DROP = re.compile(r"([ \r\n\f\v\u3000\u00a0]+)")  # tabs stay: they are cell borders
+_RUN = re.compile(r"[ \r\n\f\v\u3000\u00a0]+")
 _DIGIT_GAP = re.compile(r"\d[ \r\n\f\v\u3000\u00a0]+(?=\d)")
+# the same gaps, found by their first blank rather than by every digit of the text (4x faster)
+_ANY_DIGIT_GAP = re.compile(r"[ \r\n\f\v\u3000\u00a0](?<=\d.)[ \r\n\f\v\u3000\u00a0]*(?=\d)")
 
 
 class Flat:
@@ -80,26 +84,48 @@ class Flat:
     is dropped, except tabs (cell borders) and one character between two digits (separate numbers
     must not merge). Readers treat tabs and the ``|`` and ``#`` of Markdown tables and headings as
     sentence breaks, so a table row is never read as part of the prose around it.
-    Built from C-level splits and scans, not a loop over characters: it runs on every report.
+    Built from C-level splits and scans, not a loop over characters: it runs on every report. The way
+    back is only needed for what the readers find, so without kept gaps it is mapped lazily, as far
+    into the text as the offsets asked for.
     """
 
     def __init__(self, text: str) -> None:
         src = text.translate(FULLWIDTH) if any(c in text for c in _FW_CHARS) else text
+        self.source = text
+        self.starts: list[int] = [0]  # flat offset where each segment of kept text starts …
+        self.origs: list[int] = [0]  # … and where it starts in the text given
+        self._runs: Iterator[re.Match[str]] | None = None  # dropped runs not yet mapped
+        if _ANY_DIGIT_GAP.search(src) is None:
+            self.text = _RUN.sub("", src)
+            self._runs = _RUN.finditer(src)
+            return
         parts = _DROP.split(src)  # kept text, dropped run, kept text, …
         at = list(accumulate(map(len, parts), initial=0))
         segs, origs = parts[0::2], at[0::2]
         keep = [m.start() + 1 for m in _DIGIT_GAP.finditer(src)]
-        if keep:  # a kept gap becomes a one-space segment (its offset is unlike any other's)
-            merged = sorted([*zip(origs, segs, strict=True), *((k, " ") for k in set(keep))])
-            origs, segs = [o for o, _ in merged], [s for _, s in merged]
+        # a kept gap becomes a one-space segment (its offset is unlike any other's)
+        merged = sorted([*zip(origs, segs, strict=True), *((k, " ") for k in set(keep))])
+        origs, segs = [o for o, _ in merged], [s for _, s in merged]
         self.text = "".join(segs)
         self.starts = list(accumulate(map(len, segs), initial=0))
         self.origs = origs
-        self.source = text
 
     def orig(self, i: int) -> int:
+        if self._runs is not None:
+            self._map_to(i)
         k = bisect_right(self.starts, i) - 1
         return self.origs[k] + (i - self.starts[k])
+
+    def _map_to(self, i: int) -> None:
+        """Map segments until one starts past flat offset i (or the text ends)."""
+        starts, origs, runs = self.starts, self.origs, self._runs
+        while starts[-1] <= i and runs is not None:
+            m = next(runs, None)
+            if m is None:
+                self._runs = runs = None
+                break
+            starts.append(starts[-1] + m.start() - origs[-1])
+            origs.append(m.end())
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         return self.orig(a), self.orig(b - 1) + 1

@@ -20,6 +20,7 @@ from xxgk.model.report import Agency, Place, Report, Section, SourceDoc, TableIn
 from xxgk.region import locate
 
 EXTRACTOR_VERSION = "1"
+_T3_ROW_TOTALS = tuple(k for k in cell_keys() if k.startswith("t3.") and k.endswith(".total"))
 _LEGACY_NOTE = "旧版（2019年过渡格式或更早）报表，不对应2021年格式的200个单元格"
 
 
@@ -61,16 +62,17 @@ def parse_text(text: str, source: SourceDoc | None = None) -> Report:
     meta = read_meta(doc.text, doc.lines)
     legacy = is_legacy(doc.text, meta.year, results["t3"].found)
 
-    cells: dict[str, int | float | None] = {}
-    details: dict[str, dict[str, Any]] = {}
-    for key in cell_keys():
-        table = results[key[:2]]
-        if legacy:
-            cells[key] = None
-            details[key] = {"status": "absent", "note": _LEGACY_NOTE}
-        else:
-            cells[key] = table.values.get(key)
-            details[key] = table.details.get(key) or {"status": "absent"}
+    keys = cell_keys()
+    cells: dict[str, int | float | None] = dict.fromkeys(keys)  # the canonical order; None where unread
+    details: dict[str, dict[str, Any]]
+    # one dict shared by every unread cell: it is only read (validated into a CellDetail each), never changed
+    if legacy:
+        details = dict.fromkeys(keys, {"status": "absent", "note": _LEGACY_NOTE})  # noqa: RUF024
+    else:
+        details = dict.fromkeys(keys, {"status": "absent"})  # noqa: RUF024
+        for res in results.values():
+            cells.update(res.values)
+            details.update(res.details)
 
     tables = {}
     for name, res in results.items():
@@ -90,11 +92,7 @@ def parse_text(text: str, source: SourceDoc | None = None) -> Report:
         county=region.county,
         division_code=region.code,
     )
-    t3_rows = sum(
-        1
-        for k, d in details.items()
-        if k.startswith("t3.") and k.endswith(".total") and d["status"] != "absent"
-    )
+    t3_rows = sum(1 for k in _T3_ROW_TOTALS if details[k]["status"] != "absent")
     version = "legacy" if legacy else "2021" if t3_rows >= 20 else "unknown"
     src = source or SourceDoc()
     src.lines = len(doc.lines)

@@ -16,12 +16,13 @@ the table's other relations narrow them further in ``solve``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 from math import comb
+from operator import itemgetter
 from typing import NamedTuple
 
 from xxgk.extract.atoms import BLANK, NUM, PH, Atom
+from xxgk.extract.cuts import TooMany, cut_run
 
 Number = int | float
 Values = tuple[Number | None, ...]
@@ -40,11 +41,15 @@ class Val(NamedTuple):  # a NamedTuple: made hundreds of times per report, and c
 
 
 Reading = tuple[Val, ...]
+_make = tuple.__new__  # Val(...) without the NamedTuple's Python-level __new__
 Sums = tuple[tuple[int, int], ...]  # groups (start, end): cell end-1 is the sum of cells start..end-2
 
 
+_VALUE, _KIND, _TEXT = itemgetter(0), itemgetter(0), itemgetter(1)  # Val.value; Atom.kind, Atom.text
+
+
 def values_of(reading: Reading) -> Values:
-    return tuple(v.value for v in reading)
+    return tuple(map(_VALUE, reading))
 
 
 def to_number(raw: str, allow_decimal: bool) -> Number | None:
@@ -123,60 +128,30 @@ def _split_readings(slots: Sequence[Atom], k: int, allow_decimal: bool, sums: Su
     yield from rec(0, 0, ())
 
 
-class _TooMany(Exception):
-    """A run so long that cutting it would take too long: it is not read rather than guessed."""
-
-
-_SPLIT_BUDGET = 50000  # recursive steps allowed for cutting one run
+_SPLIT_BUDGET = 50000  # steps a plain depth-first search may take to cut one run (see cuts.py)
 
 
 def _split_one_group(atom: Atom, k: int) -> Iterator[Reading]:
     """A whole row printed as one run whose last cell is the sum of the others: take each possible total
-    from the end of the run, then cut the rest into k-1 parts that add up to it (parts never exceed it)."""
+    from the end of the run, then cut the rest into k-1 parts that add up to it (parts never exceed it).
+    A run with more ways to try than the budget allows is not read: the cells stay null and say so."""
     run = atom.text
-
-    calls = 0
-
-    def parts(off: int, n: int, remaining: int) -> Iterator[tuple[int, ...]]:
-        nonlocal calls
-        calls += 1
-        if calls > _SPLIT_BUDGET:
-            raise _TooMany
-        if n == 0:
-            if off == len(prefix) and remaining == 0:
-                yield ()
-            return
-        left = len(prefix) - off
-        if left < n or left > n * len(str(remaining)):  # each part has 1 to len(remaining) digits
-            return
-        if prefix[off] == "0":
-            for rest in parts(off + 1, n - 1, remaining):
-                yield (0, *rest)
-            return
-        for end in range(off + 1, min(len(prefix) - n + 1, off + len(str(remaining))) + 1):
-            value = int(prefix[off:end])
-            if value > remaining:
-                break
-            for rest in parts(end, n - 1, remaining - value):
-                yield (value, *rest)
-
-    found = []
+    plans: list[tuple[str, list[tuple[int, ...]]]] = []
+    used = 0
     try:
         for t_len in range(1, min(_MAX_DIGITS, len(run) - k + 1) + 1):
             total_s = run[-t_len:]
             if len(total_s) > 1 and total_s[0] == "0":
                 continue
-            prefix = run[:-t_len]
-            for cut in parts(0, k - 1, int(total_s)):
-                found.append(
-                    (
-                        *(Val(v, "number", str(v), atom) for v in cut),
-                        Val(int(total_s), "number", total_s, atom),
-                    )
-                )
-    except _TooMany:
+            steps, cuts = cut_run(run[:-t_len], k - 1, int(total_s), _SPLIT_BUDGET - used)
+            used += steps
+            plans.append((total_s, cuts))
+    except TooMany:
         return  # too many ways to cut this run to tell: no reading, the cells stay null and say so
-    yield from found
+    for total_s, cuts in plans:
+        total = Val(int(total_s), "number", total_s, atom)
+        for cut in cuts:
+            yield (*(Val(v, "number", str(v), atom) for v in cut), total)
 
 
 def _short_readings(slots: Sequence[Atom], k: int, allow_decimal: bool) -> Iterator[Reading]:
@@ -244,8 +219,7 @@ def _only_unfilled(reading: Reading, sums: Sums) -> Sums:
     return tuple(out)
 
 
-@dataclass(frozen=True)
-class RowReadings:
+class RowReadings(NamedTuple):
     kind: str  # exact / split / short / long / unreadable
     readings: tuple[Reading, ...]
     fits: bool  # whether the kept readings satisfy the row's own sums
@@ -270,10 +244,69 @@ def row_readings(
     while filled and slots[filled - 1].kind == BLANK:
         filled -= 1
     slots = slots[: max(filled, min(len(slots), k))] if trailing_cells else slots[:filled]
-    m = len(slots)
-    if m == k:
+    if len(slots) == k:
+        texts = list(map(_TEXT, slots))
+        if set(map(_KIND, slots)) == {NUM} and "".join(texts).isdigit():
+            # the common row, every cell a plain count: built by C-level maps, not a loop over the cells
+            counts = tuple(map(int, texts))
+            reading = tuple(
+                map(_make, repeat(Val, k), zip(counts, repeat("number", k), texts, slots, strict=True))
+            )
+            return RowReadings("exact", (reading,), sums_hold(counts, sums))
         reading = tuple(_slot_val(a, allow_decimal) for a in slots)
-        return RowReadings("exact", (reading,), sums_hold(values_of(reading), sums))
+        values = values_of(reading)
+        return RowReadings("exact", (reading,), sums_hold(values, sums))
+    # Other rows take far longer to read, and the same row recurs ("0 0 0 0 0 0" in every other row of
+    # some tables, "0000000" in crawler text): what a row allows depends only on its slots' kinds and
+    # texts, so it is computed once and given the places of each row it is read for.
+    key = (tuple([(a.kind, a.text) for a in slots]), k, sums, allow_decimal)
+    template = _TEMPLATES.get(key)
+    if template is not None:
+        return _instantiate(template, slots)
+    rr = _inexact_readings(slots, k, sums, allow_decimal)
+    _remember(key, rr, slots)
+    return rr
+
+
+_TEMPLATES: dict[
+    tuple[object, ...], tuple[str, tuple[tuple[tuple[Number | None, str, str, int], ...], ...], bool, bool]
+] = {}
+_TEMPLATE_ROWS = 2048  # rows remembered (oldest forgotten first)
+_TEMPLATE_VALS = 256  # a row with more readings than this × cells is not remembered
+
+
+def _remember(key: tuple[object, ...], rr: RowReadings, slots: list[Atom]) -> None:
+    if sum(len(r) for r in rr.readings) > _TEMPLATE_VALS:
+        return
+    index = {id(a): i for i, a in enumerate(slots)}
+    readings = tuple(
+        tuple((v.value, v.status, v.raw, -1 if v.atom is None else index[id(v.atom)]) for v in r)
+        for r in rr.readings
+    )
+    if len(_TEMPLATES) >= _TEMPLATE_ROWS:
+        del _TEMPLATES[next(iter(_TEMPLATES))]
+    _TEMPLATES[key] = (rr.kind, readings, rr.fits, rr.chosen)
+
+
+def _instantiate(
+    template: tuple[str, tuple[tuple[tuple[Number | None, str, str, int], ...], ...], bool, bool],
+    slots: list[Atom],
+) -> RowReadings:
+    kind, readings, fits, chosen = template
+    return RowReadings(
+        kind,
+        tuple(
+            tuple(_make(Val, (v, s, raw, None if i < 0 else slots[i])) for v, s, raw, i in r)
+            for r in readings
+        ),
+        fits,
+        chosen,
+    )
+
+
+def _inexact_readings(slots: list[Atom], k: int, sums: Sums, allow_decimal: bool) -> RowReadings:
+    """``row_readings`` for a row whose slots are not exactly its k cells."""
+    m = len(slots)
     splittable = [a for a in slots if a.kind == NUM and a.text.isdigit()]
     can_split = (
         m < k
@@ -282,19 +315,29 @@ def row_readings(
     )
     can_short = m < k and k - m <= MAX_GAP and comb(k, m) <= MAX_CANDIDATES
     choice = any(len(a.text) > 1 and a.text.strip("0") for a in splittable)
+    tried: dict[str, tuple[tuple[Reading, ...], bool] | None] = {}  # each kind is tried at most once
 
     def split(with_sums: bool) -> tuple[tuple[Reading, ...], bool] | None:
-        if not can_split:
-            return None
-        budget = MAX_CANDIDATES if with_sums else _UNFIT_BUDGET
-        return _collect(
-            _split_readings(slots, k, allow_decimal, sums if with_sums else ()), sums, budget=budget
-        )
+        name = f"split{with_sums}"
+        if name not in tried:
+            budget = MAX_CANDIDATES if with_sums else _UNFIT_BUDGET
+            tried[name] = (
+                _collect(
+                    _split_readings(slots, k, allow_decimal, sums if with_sums else ()), sums, budget=budget
+                )
+                if can_split
+                else None
+            )
+        return tried[name]
 
     def short() -> tuple[tuple[Reading, ...], bool] | None:
-        if not can_short:
-            return None
-        return _collect((_apply_derive(r, sums) for r in _short_readings(slots, k, allow_decimal)), sums)
+        if "short" not in tried:
+            tried["short"] = (
+                _collect((_apply_derive(r, sums) for r in _short_readings(slots, k, allow_decimal)), sums)
+                if can_short
+                else None
+            )
+        return tried["short"]
 
     # A row nearly complete lost a cell; a row of a few long runs lost its borders. Readings that satisfy
     # the sums win whichever way they were found; failing that, the more likely kind, unfit, is kept.

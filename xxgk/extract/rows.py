@@ -26,6 +26,20 @@ class PrintedRow:
     label: str  # normalised label text on the same line as the values (or run straight into them)
     label_atoms: list[Atom] = field(default_factory=list)
     slots: list[Atom] = field(default_factory=list)
+    # the shape of the slots, counted once (tables ask for it again and again): how many remain without
+    # trailing empty cells, and how many empty cells come before the first value
+    n_filled: int = field(init=False, compare=False, repr=False)
+    lead: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        slots = self.slots
+        n = len(slots)
+        while n and slots[n - 1].kind == BLANK:
+            n -= 1
+        lead = 0
+        while lead < len(slots) and slots[lead].kind == BLANK:
+            lead += 1
+        self.n_filled, self.lead = n, lead
 
     @property
     def atoms(self) -> list[Atom]:
@@ -34,20 +48,17 @@ class PrintedRow:
     @property
     def filled(self) -> list[Atom]:
         """The slots without trailing empty cells."""
-        return strip_trailing(self.slots)
+        return self.slots[: self.n_filled]
 
 
 def leading_blanks_of(row: PrintedRow) -> int:
-    n = 0
-    while n < len(row.slots) and row.slots[n].kind == BLANK:
-        n += 1
-    return n
+    return row.lead
 
 
 def leading_is_layout(rows: Sequence[PrintedRow], k: int) -> bool:
     """Whether empty fields between a row's label and its first value are empty label columns (a full
     row has them too) rather than blank cells at the start of the row."""
-    return any(leading_blanks_of(r) and len(r.filled) - leading_blanks_of(r) == k for r in rows)
+    return any(r.lead and r.n_filled - r.lead == k for r in rows)
 
 
 def strip_trailing(slots: Sequence[Atom]) -> list[Atom]:
@@ -60,7 +71,7 @@ def strip_trailing(slots: Sequence[Atom]) -> list[Atom]:
 def trailing_is_layout(rows: Sequence[PrintedRow], k: int) -> bool:
     """Whether empty fields after a row's values are the layout's (a full row has them too, as PDF text
     with a tab after every cell does) rather than blank cells at the end of the row."""
-    return any(len(r.filled) - leading_blanks_of(r) == k and len(r.slots) > len(r.filled) for r in rows)
+    return any(r.n_filled - r.lead == k and len(r.slots) > r.n_filled for r in rows)
 
 
 def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRow]:
@@ -76,26 +87,29 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
     def emit() -> None:
         nonlocal label, slots
         if any(a.kind != BLANK for a in slots):  # trailing empties are kept: the table decides what they are
-            rows.append(PrintedRow(normalise("".join(a.text for a in label)), label, slots))
+            rows.append(PrintedRow(normalise("".join([a.text for a in label])), label, slots))
         label, slots = [], []
 
     for a in atoms:
-        if a.kind == TEXT and a.grid and slots and slots[-1].line == a.line and garbled_number(a.text):
-            # a grid cell among the row's numbers holding garbled digits (OCR's "1?3"): an unreadable
-            # value in its place, never a new row's label that would shift the numbers after it
-            a = a._replace(kind=PH)
-        if a.kind == TEXT:
-            if slots:
-                emit()
-            if label and label[-1].line != a.line:
-                label = []
-            label.append(a)
-            continue
-        if slots and slots[-1].line != a.line:
+        kind, line = a.kind, a.line
+        if kind == TEXT:
+            if a.grid and slots and slots[-1].line == line and garbled_number(a.text):
+                # a grid cell among the row's numbers holding garbled digits (OCR's "1?3"): an unreadable
+                # value in its place, never a new row's label that would shift the numbers after it
+                a = a._replace(kind=PH)
+                kind = PH
+            else:
+                if slots:
+                    emit()
+                if label and label[-1].line != line:
+                    label = []
+                label.append(a)
+                continue
+        if slots and slots[-1].line != line:
             emit()
-        if label and label[-1].line != a.line:
+        if label and label[-1].line != line:
             label = []
-        if a.kind == BLANK and not slots and not label and not leading_blanks:
+        if kind == BLANK and not slots and not label and not leading_blanks:
             continue  # an empty label column before the row's label
         slots.append(a)
     emit()

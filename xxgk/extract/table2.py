@@ -27,13 +27,20 @@ _NARRATIVE = {
 _UNITS = set("件条个项次篇份万元%％")
 
 
-def _find_row(atoms: Sequence[Atom], row: T2Row) -> tuple[Atom, list[Atom]] | None:
-    """The first label atom ending in the row's label with values after it on its line, and those values."""
-    names = tuple(normalise(n) for n in (row.label, *row.aliases))
+_NAMES = {row.label: tuple(normalise(n) for n in (row.label, *row.aliases)) for row in T2_ROWS}
+
+
+def _find_row(
+    atoms: Sequence[Atom], row: T2Row, labels: Sequence[str | None]
+) -> tuple[Atom, list[Atom]] | None:
+    """The first label atom ending in the row's label with values after it on its line, and those values.
+    ``labels``: each atom's normalised text (None for a value), computed once for the six rows."""
+    names = _NAMES[row.label]
     blank_row = None
-    for i, a in enumerate(atoms):
-        if a.kind != TEXT or not normalise(a.text).endswith(names):
+    for i, label in enumerate(labels):
+        if label is None or not label.endswith(names):
             continue
+        a = atoms[i]
         slots = []
         after = None
         for b in atoms[i + 1 :]:
@@ -72,8 +79,9 @@ def _pin_by_text(
 
 def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
     result = TableResult("二")
+    labels = [normalise(a.text) if a.kind == TEXT else None for a in atoms]
     for row in T2_ROWS:
-        found = _find_row(atoms, row)
+        found = _find_row(atoms, row, labels)
         if found is None:
             for key in row.keys:
                 result.absent(key)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import cache
 
 from xxgk.catalogue import T3_COLUMNS, T3_OUTCOME_ROWS, T3_ROWS, t3_key
 from xxgk.extract.atoms import BLANK, NUM, Atom
 from xxgk.extract.document import normalise
-from xxgk.extract.readings import row_readings
+from xxgk.extract.readings import Reading, RowReadings, row_readings
 from xxgk.extract.rows import (
     PrintedRow,
     Template,
@@ -33,24 +34,24 @@ K_FULL = len(T3_COLUMNS)
 ROW_SUM = ((0, K_FULL),)
 _SURE = 0.8  # a label this close to its own row, and closer than to its neighbours, needs no alignment
 TEMPLATES = tuple(Template(r.item, r.group) for r in T3_ROWS)
+_KEYS = tuple(tuple(t3_key(r.key, col) for col, _ in T3_COLUMNS) for r in T3_ROWS)
 _FIRST = Template(T3_ROWS[0].item)
 
 
-def _equations(width: int) -> list[Equation]:
+@cache
+def _equations(width: int) -> tuple[Equation, ...]:
     """Per printed column: new + carried_over − total − carried_forward = 0 and Σ outcomes − total = 0."""
     eqs: list[Equation] = []
     for c in range(width):
         eqs.append((("new", c, 1), ("carried_over", c, 1), ("total", c, -1), ("carried_forward", c, -1)))
         eqs.append((*((r, c, 1) for r in T3_OUTCOME_ROWS), ("total", c, -1)))
-    return eqs
+    return tuple(eqs)
 
 
 def _present_columns(header: str, rows: Sequence[PrintedRow]) -> list[int]:
     """Indices of T3_COLUMNS the printed table has: all seven unless the rows and the header agree one is gone."""
     counts = Counter(
-        len(r.filled) - leading_blanks_of(r)
-        for r in rows
-        if all(a.kind != NUM or len(a.text) <= 4 for a in r.slots)
+        r.n_filled - r.lead for r in rows if not [a for a in r.slots if a.kind == NUM and len(a.text) > 4]
     )
     if not counts or counts.most_common(1)[0][0] != K_FULL - 1:
         return list(range(K_FULL))
@@ -61,7 +62,10 @@ def _present_columns(header: str, rows: Sequence[PrintedRow]) -> list[int]:
     return list(range(K_FULL))
 
 
-def read_table3(atoms: Sequence[Atom]) -> TableResult:
+def read_table3(atoms: Sequence[Atom], *, fast: bool = True) -> TableResult:
+    """Table 三 from its atoms. ``fast``: rows printed as exactly their cells, every one a plain count (most
+    rows of most tables), are written straight out when no other row leaves the arithmetic a choice; with
+    ``fast=False`` every row goes through the readings (the tests hold the two paths to the same result)."""
     result = TableResult("三")
     start = _first_row(atoms)
     if start is None:
@@ -78,36 +82,68 @@ def read_table3(atoms: Sequence[Atom]) -> TableResult:
     assigned = _in_order(printed) or _aligned(printed, k)
     trailing_cells = not trailing_is_layout(printed, k)
     lead_layout = leading_is_layout(printed, k)
-    full = k == K_FULL
-    per_row = {}
+    sums = ROW_SUM if k == K_FULL else ()
+    # per template row: its printed row, its value slots, and its readings (None: a plain row, not read yet)
+    rows: dict[str, tuple[PrintedRow, list[Atom], RowReadings | None]] = {}
     for tmpl, idx in zip(T3_ROWS, assigned, strict=True):
         if idx is None:
             result.event("absent_row", tmpl.key, f"表三未找到“{tmpl.item}”行", resolved=False)
             continue
         row = printed[idx]
-        rr = row_readings(
-            _value_slots(row, k, lead_layout), k, sums=ROW_SUM if full else (), trailing_cells=trailing_cells
-        )
-        per_row[tmpl.key] = (row, rr)
+        slots = _value_slots(row, k, lead_layout)
+        if fast and (plain := _plain(slots, k, trailing_cells)) is not None:
+            rows[tmpl.key] = (row, plain, None)
+            continue
+        rr = row_readings(slots, k, sums=sums, trailing_cells=trailing_cells)
+        rows[tmpl.key] = (row, slots, rr)
         if rr.kind != "exact" and rr.chosen:
             result.row_event(rr.kind, tmpl.key, row, k, "表三")
-    kept, _ = solve({key: rr.readings for key, (_, rr) in per_row.items()}, _equations(k))
-    for tmpl in T3_ROWS:
-        keys = [t3_key(tmpl.key, col) for col, _ in T3_COLUMNS]
-        if tmpl.key not in per_row:
+    kept: dict[str, tuple[Reading, ...]] = {}
+    if any(rr is not None and len(rr.readings) > 1 for _, _, rr in rows.values()):
+        # the column relations choose among the readings of some row: they need every row's values
+        every = {
+            key: (rr or row_readings(slots, k, sums=sums, trailing_cells=trailing_cells)).readings
+            for key, (_, slots, rr) in rows.items()
+        }
+        kept, _ = solve(every, _equations(k))
+    else:
+        kept = {key: rr.readings for key, (_, _, rr) in rows.items() if rr is not None}
+    absent_columns = [i for i in range(K_FULL) if i not in present]
+    for tmpl, keys in zip(T3_ROWS, _KEYS, strict=True):
+        if tmpl.key not in rows:
             for key in keys:
                 result.absent(key)
             continue
-        row, rr = per_row[tmpl.key]
-        settled = settle(kept[tmpl.key], k)
-        for pos, i in enumerate(present):
-            result.put(keys[i], settled[pos], row)
-        for i in range(K_FULL):
-            if i not in present:
-                result.missing_column(keys[i])
-        if len(kept[tmpl.key]) > 1 and any(s.status == "ambiguous" for s in settled):
-            result.mark_unresolved(tmpl.key)
+        row, slots, _ = rows[tmpl.key]
+        printed_keys = keys if k == K_FULL else [keys[i] for i in present]
+        readings = kept.get(tmpl.key)
+        if readings is None:
+            result.put_counts(printed_keys, slots)
+        elif len(readings) == 1:
+            result.put_reading(printed_keys, readings[0], row)
+        else:
+            settled = settle(readings, k)
+            for key, cell in zip(printed_keys, settled, strict=True):
+                result.put(key, cell, row)
+            if len(readings) > 1 and any(s.status == "ambiguous" for s in settled):
+                result.mark_unresolved(tmpl.key)
+        for i in absent_columns:
+            result.missing_column(keys[i])
     return result
+
+
+def _plain(slots: list[Atom], k: int, trailing_cells: bool) -> list[Atom] | None:
+    """The k slots of a row that ``row_readings`` would read exactly with every cell a plain count."""
+    filled = len(slots)
+    while filled and slots[filled - 1].kind == BLANK:
+        filled -= 1
+    if filled != k and not (trailing_cells and filled < k <= len(slots)):
+        return None
+    slots = slots[:k]
+    for a in slots:
+        if a.kind != NUM or not a.text.isdigit():
+            return None
+    return slots
 
 
 def _value_slots(row: PrintedRow, k: int, lead_layout: bool) -> list[Atom]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from xxgk.extract.atoms import NUM, Atom
 from xxgk.extract.document import atoms_place, place_dict
-from xxgk.extract.readings import MAX_GAP
+from xxgk.extract.readings import MAX_GAP, Reading
 from xxgk.extract.rows import PrintedRow
 from xxgk.extract.solve import Settled
 from xxgk.model.report import Number, TableEvent
@@ -80,25 +80,63 @@ class TableResult:
             if ev.row == row_key:
                 ev.resolved = False
 
-    def put(self, key: str, cell: Settled, row: PrintedRow | None) -> None:
-        atoms = list(cell.atoms) or (row.slots if row else [])
-        note = ""
-        if cell.status == "derived":
-            note = "未印出数值，由本行或本表勾稽关系唯一确定"
-        elif cell.status in ("ambiguous", "unfilled"):
-            note = (
+    def _note(self, status: str) -> str:
+        if status == "derived":
+            return "未印出数值，由本行或本表勾稽关系唯一确定"
+        if status in ("ambiguous", "unfilled"):
+            return (
                 "印出的数值有多种读法，无法唯一确定"
                 if self.table == "二"
                 else "印出的数值有多种读法，均符合表内勾稽关系"
             )
+        return ""
+
+    def put(self, key: str, cell: Settled, row: PrintedRow | None) -> None:
+        atoms = list(cell.atoms) or (row.slots if row else [])
         self.values[key] = cell.value
         self.details[key] = {
             "raw": cell.raw,
             "status": _STATUS.get(cell.status, "ambiguous"),
             "place": place_dict(atoms),
             "alternatives": list(cell.alternatives),
-            "note": note,
+            "note": self._note(cell.status),
         }
+
+    def put_counts(self, keys: Sequence[str], slots: Sequence[Atom]) -> None:
+        """Cells printed one plain count each: what ``put_reading`` gives for their only reading."""
+        values, details = self.values, self.details
+        for key, (_, text, line, col, end_col, _) in zip(keys, slots, strict=True):
+            values[key] = int(text)
+            details[key] = {
+                "raw": text,
+                "status": "number",
+                "place": {"line": line, "col": col, "end_col": end_col},
+                "alternatives": [],
+                "note": "",
+            }
+
+    def put_reading(self, keys: Sequence[str], reading: Reading, row: PrintedRow | None) -> None:
+        """The cells of a row with a single reading: what ``put(key, settle((reading,), k)[i], row)`` gives,
+        without the settling (most rows of most tables read exactly)."""
+        values, details = self.values, self.details
+        for key, (value, status, raw, atom) in zip(keys, reading, strict=True):
+            place: dict[str, int] | None
+            if atom is not None:
+                _, _, line, col, end_col, _ = atom
+                place = {"line": line, "col": col, "end_col": end_col}
+            else:
+                place = place_dict(row.slots) if row else None
+            values[key] = value
+            if status == "number":
+                details[key] = {"raw": raw, "status": status, "place": place, "alternatives": [], "note": ""}
+            else:
+                details[key] = {
+                    "raw": raw,
+                    "status": _STATUS.get(status, "ambiguous"),
+                    "place": place,
+                    "alternatives": [],
+                    "note": self._note(status),
+                }
 
     def absent(self, key: str) -> None:
         self.values[key] = None

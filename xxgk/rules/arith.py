@@ -19,12 +19,25 @@ from xxgk.model.report import Number, Place, Report
 from xxgk.rules.registry import Context, rule
 
 _COL_NAME = dict(T3_COLUMNS)
+# the cells of each relation, spelt out once rather than for every report
+_BALANCE = tuple(
+    (name, [t3_key(row, col) for row in ("new", "carried_over", "total", "carried_forward")])
+    for col, name in T3_COLUMNS
+)
+_ROW_TOTAL = tuple(
+    (row, [*(t3_key(row.key, c) for c in T3_APPLICANT_COLUMNS), t3_key(row.key, "total")]) for row in T3_ROWS
+)
+_OUTCOME_TOTAL = tuple(
+    (name, [*(t3_key(row, col) for row in T3_OUTCOME_ROWS), t3_key("total", col)]) for col, name in T3_COLUMNS
+)
+_T4_TOTAL = tuple((name, [t4_key(group, c) for c in T4_COLUMN_KEYS]) for group, name in T4_GROUPS)
 
 
 def values(report: Report, keys: Sequence[str]) -> list[Number] | None:
     """The cells' values, or None when any is null (the relation is then not evaluated)."""
-    out = [report.cells.get(k) for k in keys]
-    if any(v is None for v in out):
+    cells = report.cells
+    out = [cells.get(k) for k in keys]
+    if None in out:
         return None
     return out  # type: ignore[return-value]
 
@@ -49,15 +62,14 @@ def first_place(report: Report, keys: Sequence[str]) -> Place | None:
 )
 def t3_balance(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
-    for col, name in T3_COLUMNS:
-        keys = [t3_key(row, col) for row in ("new", "carried_over", "total", "carried_forward")]
+    for name, keys in _BALANCE:
         v = values(r, keys)
         if v is None or v[0] + v[1] == v[2] + v[3]:
             continue
         yield t3_balance.finding(
             f"表三“{name}”列：本年新收{_fmt(v[0])}＋上年结转{_fmt(v[1])}＝{_fmt(v[0] + v[1])}，"
             f"而办理结果总计{_fmt(v[2])}＋结转下年度{_fmt(v[3])}＝{_fmt(v[2] + v[3])}，两者应相等",
-            cells=keys,
+            cells=list(keys),
             table="三",
             place=first_place(r, keys[2:3]),
         )
@@ -71,18 +83,16 @@ def t3_balance(ctx: Context) -> Iterator[Finding]:
 )
 def t3_row_total(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
-    for row in T3_ROWS:
-        keys = [t3_key(row.key, c) for c in T3_APPLICANT_COLUMNS]
-        total_key = t3_key(row.key, "total")
-        v = values(r, [*keys, total_key])
+    for row, keys in _ROW_TOTAL:
+        v = values(r, keys)
         if v is None or sum(v[:-1]) == v[-1]:
             continue
         parts = "＋".join(_fmt(x) for x in v[:-1])
         yield t3_row_total.finding(
             f"表三“{row.item}”行：各类申请人{parts}＝{_fmt(sum(v[:-1]))}，但总计填{_fmt(v[-1])}",
-            cells=[*keys, total_key],
+            cells=list(keys),
             table="三",
-            place=first_place(r, [total_key]),
+            place=first_place(r, keys[-1:]),
         )
 
 
@@ -94,17 +104,15 @@ def t3_row_total(ctx: Context) -> Iterator[Finding]:
 )
 def t3_outcome_total(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
-    for col, name in T3_COLUMNS:
-        keys = [t3_key(row, col) for row in T3_OUTCOME_ROWS]
-        total_key = t3_key("total", col)
-        v = values(r, [*keys, total_key])
+    for name, keys in _OUTCOME_TOTAL:
+        v = values(r, keys)
         if v is None or sum(v[:-1]) == v[-1]:
             continue
         yield t3_outcome_total.finding(
             f"表三“{name}”列：各项办理结果合计{_fmt(sum(v[:-1]))}，但（七）总计填{_fmt(v[-1])}",
-            cells=[*keys, total_key],
+            cells=list(keys),
             table="三",
-            place=first_place(r, [total_key]),
+            place=first_place(r, keys[-1:]),
         )
 
 
@@ -116,15 +124,14 @@ def t3_outcome_total(ctx: Context) -> Iterator[Finding]:
 )
 def t4_total(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
-    for group, name in T4_GROUPS:
-        keys = [t4_key(group, c) for c in T4_COLUMN_KEYS]
+    for name, keys in _T4_TOTAL:
         v = values(r, keys)
         if v is None or sum(v[:-1]) == v[-1]:
             continue
         parts = "＋".join(_fmt(x) for x in v[:-1])
         yield t4_total.finding(
             f"表四“{name}”：结果维持、纠正、其他、尚未审结{parts}＝{_fmt(sum(v[:-1]))}，但总计填{_fmt(v[-1])}",
-            cells=keys,
+            cells=list(keys),
             table="四",
             place=first_place(r, keys[-1:]),
         )

@@ -7,19 +7,10 @@ from collections.abc import Iterator
 
 from xxgk.catalogue import cell_keys, cell_labels, table_of
 from xxgk.model.finding import Finding
-from xxgk.model.report import Report
 from xxgk.rules.arith import first_place
 from xxgk.rules.registry import Context, Rule, rule
 
 _SHOWN = 5
-
-
-def _by_table(report: Report, status: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, detail in report.details.items():
-        if detail.status == status:
-            out.setdefault(table_of(key), []).append(key)
-    return out
 
 
 def _listing(keys: list[str]) -> str:
@@ -28,10 +19,11 @@ def _listing(keys: list[str]) -> str:
     return shown + (f" 等{len(keys)}格" if len(keys) > _SHOWN else "")
 
 
-def _per_table(r: Rule, report: Report, status: str, what: str) -> Iterator[Finding]:
+def _per_table(r: Rule, ctx: Context, status: str, what: str) -> Iterator[Finding]:
+    report = ctx.report
     if report.format_version == "legacy":
         return
-    for table, keys in _by_table(report, status).items():
+    for table, keys in ctx.keys_by_status.get(status, {}).items():
         raws = sorted({report.detail(k).raw for k in keys if report.detail(k).raw})
         shown = f"（填写“{'”“'.join(raws[:3])}”）" if raws else ""
         yield r.finding(
@@ -49,7 +41,7 @@ def _per_table(r: Rule, report: Report, status: str, what: str) -> Iterator[Find
     "A cell of the tables is printed empty (a number, 0 included, is required).",
 )
 def cell_blank(ctx: Context) -> Iterator[Finding]:
-    yield from _per_table(cell_blank, ctx.report, "blank", "未填写数字")
+    yield from _per_table(cell_blank, ctx, "blank", "未填写数字")
 
 
 @rule(
@@ -59,7 +51,7 @@ def cell_blank(ctx: Context) -> Iterator[Finding]:
     "A cell holds a placeholder such as “/”, “—” or “无” instead of a number.",
 )
 def cell_placeholder(ctx: Context) -> Iterator[Finding]:
-    yield from _per_table(cell_placeholder, ctx.report, "placeholder", "填写的不是数字")
+    yield from _per_table(cell_placeholder, ctx, "placeholder", "填写的不是数字")
 
 
 @rule(
@@ -77,7 +69,7 @@ def cell_ambiguous(ctx: Context) -> Iterator[Finding]:
         for ev in info.events:
             if not ev.resolved and ev.kind in ("short_row", "long_row", "split_row", "unreadable_row"):
                 yield cell_ambiguous.finding(ev.message, table=name, place=ev.place, event=ev.kind)
-    for table, keys in _by_table(r, "ambiguous").items():
+    for table, keys in ctx.keys_by_status.get("ambiguous", {}).items():
         alts = {k: r.detail(k).alternatives for k in keys}
         yield cell_ambiguous.finding(
             f"表{table}有{len(keys)}个单元格的数值无法唯一确定：{_listing(keys)}",
@@ -114,9 +106,10 @@ def cell_derived(ctx: Context) -> Iterator[Finding]:
 def cell_invalid(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     labels = cell_labels()
+    cells = r.cells
     for key in cell_keys():
-        v = r.cells.get(key)
-        if v is None:
+        v = cells.get(key)
+        if v is None or (type(v) is int and v >= 0):  # most cells: a count as it should be
             continue
         if v < 0 or (key != "t2.fees.amount" and not float(v).is_integer()):
             yield cell_invalid.finding(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from xxgk.model.finding import Finding, Severity
 from xxgk.model.report import Place, Report
@@ -17,6 +18,18 @@ from xxgk.model.report import Place, Report
 class Context:
     report: Report
     previous: Report | None = None
+
+    @cached_property
+    def keys_by_status(self) -> dict[str, dict[str, list[str]]]:
+        """Cell keys by status, then by table (二/三/四), in the report's order: one pass for the rules
+        that each ask for one status."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for key, detail in self.report.details.items():
+            out.setdefault(detail.status, {}).setdefault(_TABLE[key[:2]], []).append(key)
+        return out
+
+
+_TABLE = {"t2": "二", "t3": "三", "t4": "四"}  # catalogue.table_of, for a loop over every cell
 
 
 RuleFn = Callable[[Context], Iterator[Finding]]

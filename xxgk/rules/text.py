@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from xxgk.extract.narrative import Figure, figures, itemised_sums
+from xxgk.extract.figures import Figure, figures
+from xxgk.extract.narrative import itemised_sums
 from xxgk.model.finding import Finding
 from xxgk.model.report import Place, Report
 from xxgk.rules.registry import Context, Rule, rule
