@@ -244,3 +244,17 @@ def test_seed_004_reads_the_same_in_any_encoding(encoding: str) -> None:
     again = xxgk.parse_bytes(path.read_text(encoding="utf-8").encode(encoding), "004." + encoding)
     assert again.cells == original.cells
     assert again.source.encoding is not None
+
+
+@pytest.mark.parametrize("layout", ["tabbed", "markdown"])
+def test_sentence_before_table_four_wrapped_before_its_full_stop_is_not_read_as_values(layout: str) -> None:
+    # "…被申请行政复议81件，被提起行政诉讼8477件，统计" / "如下。": the first line has numbers and no 。;
+    # it was read as table 四's first values (15 cells wrong)
+    cells = random_valid_cells(random.Random(3), busy=0.4)
+    text = render_text(ReportData("某某县某某镇人民政府", 2024, cells), layout)
+    assert "件，统计如下。" in text
+    report = xxgk.parse(text.replace("件，统计如下。", "件，统计\n如下。"))
+    assert {k: report.cells[k] for k in cells if k.startswith("t4.")} == {
+        k: v for k, v in cells.items() if k.startswith("t4.")
+    }
+    assert report.cells == cells

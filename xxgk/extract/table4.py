@@ -8,6 +8,7 @@ The printed layouts differ (one row of 15, three rows of 5, three small tables) 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from xxgk.catalogue import T4_COLUMN_KEYS, T4_GROUP_KEYS, t4_key
 from xxgk.extract.atoms import BLANK, PH, TEXT, Atom, garbled_number
@@ -19,6 +20,8 @@ from xxgk.extract.tables import TableResult
 GROUP = len(T4_COLUMN_KEYS)
 K = GROUP * len(T4_GROUP_KEYS)
 _PROSE_MIN = 30  # a text line this long without cells is prose: the table has ended
+_CLAUSE_MARKS = "，；"  # no label of table 四 holds them; the sentence that introduces the table does
+_COUNT_UNITS = "件起宗例个"  # "被申请行政复议81件": a count in prose; the table's cells carry no unit
 
 
 SUMS = tuple((g, g + GROUP) for g in range(0, K, GROUP))
@@ -36,6 +39,17 @@ def _after_last_sentence(line: list[Atom]) -> list[Atom]:
     return [head._replace(text=tail), *rest] if tail else rest
 
 
+def _is_wrapped_prose(line: list[Atom], text: str) -> bool:
+    """A line of the sentence before the table that a converter wrapped before its 。 ("…行政复议81件，被提起
+    行政诉讼8477件，统计" / "如下。"): its clause marks or its counts with a unit say it is prose."""
+    if any(c in text for c in _CLAUSE_MARKS):
+        return True
+    return any(
+        a.kind != TEXT and b.kind == TEXT and b.col == a.end_col and b.text[0] in _COUNT_UNITS
+        for a, b in pairwise(line)
+    )
+
+
 def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
     """The value slots of the table, in order: the cells of lines that hold values, until prose begins."""
     slots: list[Atom] = []
@@ -51,7 +65,7 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
             ]
         values = [a for a in line if a.kind != TEXT]
         text = "".join(a.text for a in line if a.kind == TEXT)
-        prose = "。" in text or (len(text) >= _PROSE_MIN and not values)
+        prose = "。" in text or (len(text) >= _PROSE_MIN and not values) or _is_wrapped_prose(line, text)
         if prose or not any(a.kind != BLANK for a in values):
             if prose and slots:
                 break
