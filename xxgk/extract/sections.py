@@ -22,6 +22,9 @@ _DECOR = re.compile(r"[\s*#>]+")
 MIN_SCORE = 0.6
 _TITLE_CHARS = tuple(frozenset(t) for t in SECTION_TITLES)
 _MAX_LINE_TITLE = 40
+# how much of a heading's line is looked at: a title on its own line is short, and crawler text runs a whole
+# report into one line, whose every heading candidate would otherwise copy and scan the rest of the report
+_LINE_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,8 @@ def find_headings(text: str) -> list[Heading]:
     best: dict[int, Heading] = {}
     for m in _CANDIDATE.finditer(text):
         start, after = m.start(), m.end()
-        line_end = text.find("\n", after)
-        line_end = len(text) if line_end < 0 else line_end
-        rest = text[after:line_end]
+        line_end = text.find("\n", after, after + _LINE_WINDOW)
+        rest = text[after : after + _LINE_WINDOW if line_end < 0 else line_end]
         stop = _LINE_TITLE_STOP.search(rest)
         line_title = _DECOR.sub("", rest[: stop.start()] if stop else rest)
         line_mode = (
