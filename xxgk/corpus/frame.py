@@ -65,22 +65,42 @@ def one_per_body_year(source: str) -> str:
     )
 
 
+def conditions(
+    *,
+    year: int | None = None,
+    region: str | None = None,
+    level: str | None = None,
+    geo: str = "",
+    at: str = "",
+) -> tuple[list[str], list[Any]]:
+    """The conditions behind every region/year/level filter (``xxgk reports``, stats, coverage), so they all
+    mean the same; ``geo`` and ``at`` prefix the region/level columns and the year column (``a.``, ``r.``)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if region:
+        where.append(
+            f"({geo}province LIKE ? OR {geo}city LIKE ? OR {geo}county LIKE ? OR {geo}division_code LIKE ?)"
+        )
+        params += [f"%{region}%"] * 3 + [f"{region}%"]
+    if year is not None:
+        where.append(f"{at}year = ?")
+        params.append(year)
+    if level:
+        where.append(f"{geo}level = ?")
+        params.append(level)
+    return where, params
+
+
+def where_clause(where: Sequence[str]) -> str:
+    return (" WHERE " + " AND ".join(where)) if where else ""
+
+
 def filters(
     *, year: int | None = None, region: str | None = None, level: str | None = None
 ) -> tuple[str, list[Any]]:
     """A WHERE clause over identity columns, with the same meaning as ``xxgk reports``' filters."""
-    where: list[str] = []
-    params: list[Any] = []
-    if region:
-        where.append("(province LIKE ? OR city LIKE ? OR county LIKE ? OR division_code LIKE ?)")
-        params += [f"%{region}%"] * 3 + [f"{region}%"]
-    if year is not None:
-        where.append("year = ?")
-        params.append(year)
-    if level:
-        where.append("level = ?")
-        params.append(level)
-    return (" WHERE " + " AND ".join(where)) if where else "", params
+    where, params = conditions(year=year, region=region, level=level)
+    return where_clause(where), params
 
 
 def values_sql(keys: Sequence[str], ids: str) -> str:

@@ -13,6 +13,7 @@ import duckdb
 
 from xxgk.catalogue import cell_keys
 from xxgk.corpus.codec import unpack
+from xxgk.corpus.frame import conditions, dicts, where_clause
 
 LEVELS = ("province", "city", "county", "township", "department", "unknown")
 
@@ -37,28 +38,13 @@ def _filters(
     with_errors: bool | None,
     agency: str | None,
 ) -> tuple[str, list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    if region:
-        where.append("(a.province LIKE ? OR a.city LIKE ? OR a.county LIKE ? OR a.division_code LIKE ?)")
-        params += [f"%{region}%"] * 3 + [f"{region}%"]
-    if year is not None:
-        where.append("r.year = ?")
-        params.append(year)
-    if level:
-        where.append("a.level = ?")
-        params.append(level)
+    where, params = conditions(year=year, region=region, level=level, geo="a.", at="r.")
     if with_errors is not None:
         where.append(("" if with_errors else "NOT ") + "(r.errors + coalesce(h.errors, 0) > 0)")
     if agency:
         where.append("(r.agency_key = ? OR coalesce(a.name, r.agency_name) LIKE ? OR r.agency_name LIKE ?)")
         params += [agency, f"%{agency}%", f"%{agency}%"]
-    return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return where_clause(where), params
 
 
 def _place(line: Any, col: Any, end_col: Any, end_line: Any, page: Any, bbox: Any) -> dict[str, Any] | None:
@@ -122,7 +108,7 @@ class StoreReads:
         sql = _LIST_SQL + where + " ORDER BY a.province NULLS LAST, agency, r.year, d.path"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return _dicts(self.con.execute(sql, params))
+        return dicts(self.con.execute(sql, params))
 
     def count_reports(
         self,
@@ -192,7 +178,7 @@ class StoreReads:
             ).fetchall()
         ]
         out["reports"] = self.list_reports(agency=agency_key, limit=None)
-        out["history_findings"] = _dicts(
+        out["history_findings"] = dicts(
             self.con.execute(
                 "SELECT r.year, f.report_id, f.rule, f.severity, f.message, f.cells FROM findings f "
                 "JOIN current_reports r USING (report_id) WHERE f.scope = 'history' AND r.agency_key = ? "
@@ -204,7 +190,7 @@ class StoreReads:
 
     def find_agencies(self, name: str) -> list[dict[str, Any]]:
         """Agencies whose key, name, alias or a printed name contains ``name``."""
-        return _dicts(
+        return dicts(
             self.con.execute(
                 "SELECT DISTINCT a.agency_key, a.name, a.province, a.city, a.county, a.level FROM agencies a "
                 "LEFT JOIN current_reports r ON r.agency_key = a.agency_key "
