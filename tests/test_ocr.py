@@ -12,6 +12,7 @@ import os
 import random
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +21,7 @@ from raster import draw_page, font_path, image_bytes, noisy, render_page
 
 import xxgk
 from xxgk.catalogue import cell_keys, table_of
-from xxgk.formats import ocr, ocr_read
+from xxgk.formats import ocr, ocr_engine, ocr_graph, ocr_read
 from xxgk.formats.image import OCR_OFF
 from xxgk.formats.layout import Word
 from xxgk.model.report import Report
@@ -329,3 +330,50 @@ def test_scanned_pdf_page_is_read_by_ocr_with_its_ruled_lines() -> None:
     assert place is not None and place.page == 1 and place.bbox is not None
     with pytest.raises(xxgk.ReadError):
         xxgk.parse_bytes(buf.getvalue(), "scan.pdf", ocr="never")
+
+
+# ------------------------------------------------------------------------------------- the models
+
+
+def _op_types(model: bytes) -> list[str]:
+    proto = ocr_graph._model_class()()
+    proto.ParseFromString(model)
+    return [n.op_type for n in proto.graph.node]
+
+
+@pytest.mark.parametrize(
+    ("name", "shape"),
+    [(ocr_engine._REC_MODEL, (2, 3, 48, 160)), (ocr_engine._DET_MODEL, (1, 3, 224, 320))],
+    ids=["recogniser", "detector"],
+)
+def test_the_rewritten_model_computes_what_the_shipped_one_does(name: str, shape: tuple[int, ...]) -> None:
+    """The scalar scale-and-shift folded into the convolutions and hard-swish as one gate: far fewer
+    element-wise nodes (the rewrite did happen), and the same outputs up to float rounding."""
+    import onnxruntime as ort
+    import rapidocr_onnxruntime
+
+    shipped = (Path(rapidocr_onnxruntime.__file__).resolve().parent / "models" / name).read_bytes()
+    fast = ocr_graph.faster(shipped)
+    before, after = _op_types(shipped), _op_types(fast)
+    assert "Clip" in before and "Clip" not in after and after.count("Add") < before.count("Add") / 2
+    x = np.random.default_rng(0).uniform(-1, 1, shape).astype(np.float32)
+    outputs = []
+    for model in (shipped, fast):
+        session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
+        outputs.append(session.run(None, {session.get_inputs()[0].name: x})[0])
+    assert outputs[0].shape == outputs[1].shape
+    assert float(np.abs(outputs[0] - outputs[1]).max()) < 1e-4
+
+
+def test_a_model_the_rewrite_does_not_know_is_left_as_it_is() -> None:
+    assert ocr_graph.faster(b"not a model") == b"not a model"
+
+
+@pytest.mark.parametrize("box", [(10, 10, 60, 40), (5, 0, 200, 31), (0, 0, 20, 90), (3, 4, 40, 200)])
+@pytest.mark.parametrize("stretch", [1.0, 2.0])
+def test_crops_are_batched_by_the_width_their_line_image_has(box: tuple[int, ...], stretch: float) -> None:
+    gray = np.full((220, 220), 255, dtype=np.uint8)
+    b = (box[0], box[1], box[2], box[3])
+    image, vertical = ocr_read.line_image(gray, b, 30, stretch)
+    assert (image.shape[1], vertical) == ocr_read._line_shape(b, 30, stretch)
+    assert image.shape[0] == ocr_read.LINE and image.shape[1] % ocr_read.STEP == 0

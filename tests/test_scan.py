@@ -4,6 +4,7 @@ line and angle is known."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import numpy as np
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 from raster import Page, font_path
 
 from xxgk.formats import ocr, scan
-from xxgk.formats.ocr_engine import DEFAULT, detection_scale
+from xxgk.formats.ocr_engine import DEFAULT, THREADS, detection_scale, strips
 
 needs_font = pytest.mark.skipif(font_path() is None, reason="apt-get install fonts-wqy-microhei")
 
@@ -107,3 +108,14 @@ def test_a_box_across_cells_is_cut_at_the_rulings_and_slivers_are_dropped() -> N
         (163, 100, 215, 130),
         (230, 140, 300, 170),  # crosses no ruling: kept whole
     ]  # (95..104 straddles a ruling and is no wider than a sliver on either side: gone)
+
+
+@pytest.mark.parametrize("dh", [32, 320, 480, 960, 1536, 1792, 2976, 20_000])
+def test_the_detector_strips_cover_the_page_with_overlap_and_use_every_thread(dh: int) -> None:
+    """``dh``: the page's height at the detector's scale, a multiple of 32 (``detect`` rounds it so)."""
+    parts = strips(dh)
+    assert parts[0][0] == 0 and parts[-1][1] == dh
+    assert all(top % 32 == 0 and (bottom - top) % 32 == 0 for top, bottom in parts)  # the model's stride
+    assert all(b0 - a1 == DEFAULT.det_overlap for (_, b0), (a1, _) in itertools.pairwise(parts))
+    assert all(bottom - top <= DEFAULT.det_tile + 32 for top, bottom in parts)
+    assert len(parts) >= (THREADS if dh >= DEFAULT.det_split else 1)

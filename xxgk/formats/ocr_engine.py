@@ -3,7 +3,8 @@ OCR step, and text-line detection.
 
 The models ship inside the rapidocr-onnxruntime wheel (its ``models/`` folder): nothing is fetched at run
 time. We drive them through onnxruntime ourselves, with RapidOCR's own box post-processing, rather than
-through ``RapidOCR.__call__`` (see ``xxgk.formats.ocr`` for why). Loading takes about a second, so the
+through ``RapidOCR.__call__`` (see ``xxgk.formats.ocr`` for why), their graphs rewritten for
+onnxruntime's CPU kernels first (``xxgk.formats.ocr_graph``). Loading takes about half a second, so the
 engine is made once per process, on the first page that needs it.
 """
 
@@ -12,17 +13,22 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
 
+from xxgk.formats.ocr_graph import faster
 from xxgk.formats.scan import Box
 
-THREADS = 2  # the engine's share of a machine: the models are small, more threads barely help
+T = TypeVar("T")
+R = TypeVar("R")
+
+THREADS = 2  # the engine's share of a machine: runs at once, one onnxruntime thread each
 
 _DET_MODEL = "ch_PP-OCRv4_det_infer.onnx"
 _REC_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
@@ -42,7 +48,8 @@ class OcrSettings:
     det_min_width: int = 320  # … and never narrower than this
     det_max_scale: float = 2.0  # small text is enlarged at most this much
     det_tile: int = 1536  # px at the detector's scale: a long page is detected in strips this tall …
-    det_overlap: int = 160  # … overlapping by several lines of text
+    det_overlap: int = 160  # … overlapping by several lines of text; a page this tall …
+    det_split: int = 480  # … is cut into one strip per thread at least, detected at once
     det_max_pixels: int = 60_000_000  # the detector's whole page at most (a long screenshot: 1152 x 52000)
     text_score: float = 0.5  # a line the recogniser scores lower is dropped (RapidOCR's default)
     rec_batch: int = 8  # crops per recogniser call (all of one width)
@@ -73,20 +80,27 @@ class Engine:
 
         models = Path(rapidocr_onnxruntime.__file__).resolve().parent / "models"
 
-        def options(threads: int) -> Any:
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = threads
-            opts.inter_op_num_threads = 1
-            opts.log_severity_level = 3
-            # a spinning thread burns a core that a shared machine (tests, batch runs) needs elsewhere
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            return opts
+        opts = ort.SessionOptions()
+        # One thread per run, THREADS runs at a time: the detector's strips of a page (each with its box
+        # post-processing, which would leave a second intra-op thread idle) and the recogniser's batches,
+        # too small to share one between threads.
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        # a spinning thread burns a core that a shared machine (tests, batch runs) needs elsewhere
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
 
-        cpu = ["CPUExecutionProvider"]
-        # The detector sees one large image: its threads share each layer. The recogniser sees many small
-        # batches, too small to share well: one thread each, THREADS batches at a time.
-        self.det: Any = ort.InferenceSession(str(models / _DET_MODEL), options(THREADS), providers=cpu)
-        self.rec: Any = ort.InferenceSession(str(models / _REC_MODEL), options(1), providers=cpu)
+        def session(name: str) -> Any:
+            """The model's graph rewritten for onnxruntime's CPU kernels (``ocr_graph``: the same
+            function at about half the CPU); the shipped graph should the rewritten one not load."""
+            shipped = (models / name).read_bytes()
+            try:
+                return ort.InferenceSession(faster(shipped), opts, providers=["CPUExecutionProvider"])
+            except Exception:  # onnxruntime's own error types: a graph it refuses
+                return ort.InferenceSession(shipped, opts, providers=["CPUExecutionProvider"])
+
+        self.det: Any = session(_DET_MODEL)
+        self.rec: Any = session(_REC_MODEL)
         self.pool = ThreadPoolExecutor(THREADS, thread_name_prefix="xxgk-ocr")
         self.pid = os.getpid()
         alphabet = self.rec.get_modelmeta().custom_metadata_map["character"].splitlines()
@@ -97,12 +111,11 @@ class Engine:
             thresh=0.3, box_thresh=0.3, max_candidates=2000, unclip_ratio=1.6, use_dilation=True
         )
 
-    def recognise(self, batches: list[np.ndarray]) -> list[np.ndarray]:
-        """The recogniser's output (batch × time step × alphabet) for each input batch, in order."""
-        name = self.rec.get_inputs()[0].name
-        if len(batches) < 2:
-            return [self.rec.run(None, {name: x})[0] for x in batches]
-        return list(self.pool.map(lambda x: self.rec.run(None, {name: x})[0], batches))
+    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        """``fn`` over ``items`` on the engine's threads (in the caller's for a single item), in order."""
+        if len(items) < 2:
+            return [fn(x) for x in items]
+        return list(self.pool.map(fn, items))
 
 
 _engine: Engine | None = None
@@ -140,25 +153,38 @@ def detection_scale(shape: tuple[int, int], text_height: float | None, s: OcrSet
     return min(ratio, s.det_max_scale, math.sqrt(s.det_max_pixels / (h * w)))
 
 
+def strips(dh: int, s: OcrSettings = DEFAULT) -> list[tuple[int, int]]:
+    """(top, bottom) of the horizontal strips in which the detector sees a page ``dh`` pixels tall at its
+    scale: at most ``det_tile`` tall (give or take 32 px, the model's stride), overlapping by
+    ``det_overlap``, and one per thread at least once the page is ``det_split`` tall, so that all
+    threads work on one page; every strip's height a multiple of 32."""
+    overlap = s.det_overlap
+    n = 1 if dh <= s.det_tile else math.ceil((dh - overlap) / (s.det_tile - overlap))
+    if n < THREADS and dh >= s.det_split:
+        n = THREADS
+    step = math.ceil((dh - overlap) / n / 32) * 32 if n > 1 else dh
+    return [(k * step, min(dh, k * step + step + overlap)) for k in range(n)]
+
+
 def detect(gray: np.ndarray, s: OcrSettings = DEFAULT, *, text_height: float | None = None) -> list[Box]:
     """Text-line boxes, axis-aligned (the page is straight), top to bottom.
 
     The detector sees the page at the scale ``detection_scale`` chooses, in overlapping horizontal
-    strips: a long screenshot of a whole report costs in proportion to its length and keeps its text
-    readable. A box is taken from the strip whose middle part holds its centre."""
+    strips (``strips``), on the engine's threads at once: a long screenshot of a whole report costs in
+    proportion to its length and keeps its text readable. A box is taken from the strip whose middle
+    part holds its centre."""
     h, w = gray.shape
     ratio = detection_scale((h, w), text_height, s)
     dw, dh = max(32, round(w * ratio / 32) * 32), max(32, round(h * ratio / 32) * 32)
     rx, ry = dw / w, dh / h
     small = cv2.resize(gray, (dw, dh), interpolation=cv2.INTER_AREA if ratio < 1 else cv2.INTER_LINEAR)
-    tile, overlap = s.det_tile, s.det_overlap
-    starts = [0] if dh <= tile else list(range(0, dh - overlap, tile - overlap))
+    parts = strips(dh, s)
+    found = engine().map(lambda part: _detect_tile(small[part[0] : part[1]]), parts)
     boxes: list[Box] = []
-    for k, top in enumerate(starts):
-        bottom = min(dh, top + tile)
-        keep_from = top + overlap / 2 if k else 0
-        keep_to = bottom - overlap / 2 if k < len(starts) - 1 else dh
-        for q in _detect_tile(small[top:bottom]):
+    for k, ((top, bottom), quads) in enumerate(zip(parts, found, strict=True)):
+        keep_from = top + s.det_overlap / 2 if k else 0
+        keep_to = bottom - s.det_overlap / 2 if k < len(parts) - 1 else dh
+        for q in quads:
             if not keep_from <= top + (q[:, 1].min() + q[:, 1].max()) / 2 < keep_to:
                 continue
             x0, x1 = max(0, int(q[:, 0].min() / rx)), min(w, math.ceil(q[:, 0].max() / rx))

@@ -56,6 +56,19 @@ class Read:
     held: list[int]  # time steps the decoder held each character
 
 
+def _line_shape(box: Box, height: float, stretch: float) -> tuple[int, bool]:
+    """The width of the box's line image (see ``line_image``) and whether it is read as stacked squares:
+    known before any pixel is resized, so that crops can be batched by width first."""
+    x0, y0, x1, y1 = box
+    h, w = y1 - y0, x1 - x0
+    vertical = h >= 1.5 * w and h >= 1.8 * height
+    if vertical:
+        h, w = w, w * max(1, round(h / w))
+    # A whole number of time steps, so crops of one width batch without padding (the model reads a
+    # padded lone 0 as o); and five steps at least: in three a lone digit reads as nothing.
+    return max(5 * STEP, round(LINE * w / h * stretch / STEP) * STEP), vertical
+
+
 def line_image(gray: np.ndarray, box: Box, height: float, stretch: float = 1.0) -> tuple[np.ndarray, bool]:
     """The crop as a line 48 px high, ``stretch`` times as wide as its shape says. A tall box (characters
     stacked in a narrow cell: taller than wide and than two lines, since a lone digit's box is taller than
@@ -66,15 +79,11 @@ def line_image(gray: np.ndarray, box: Box, height: float, stretch: float = 1.0) 
     together (on drawn pages at 100-200 dpi, 3 of 112 prose lines lost a digit: 30000 read as 3000)."""
     x0, y0, x1, y1 = box
     crop = gray[y0:y1, x0:x1]
-    h, w = crop.shape
-    vertical = h >= 1.5 * w and h >= 1.8 * height
+    width, vertical = _line_shape(box, height, stretch)
     if vertical:
+        h, w = crop.shape
         edges = np.linspace(0, h, max(1, round(h / w)) + 1).astype(int)
         crop = np.hstack([cv2.resize(crop[a:b], (w, w)) for a, b in itertools.pairwise(edges)])
-        h, w = crop.shape
-    # A whole number of time steps, so crops of one width batch without padding (the model reads a
-    # padded lone 0 as o); and five steps at least: in three a lone digit reads as nothing.
-    width = max(5 * STEP, round(LINE * w / h * stretch / STEP) * STEP)
     return cv2.resize(crop, (width, LINE), interpolation=cv2.INTER_CUBIC), vertical
 
 
@@ -138,30 +147,42 @@ def recognise(
 ) -> list[Read]:
     """Each box read; one read as nothing, or scored below ``text_score``, is left out. ``pad_to`` pads
     every line on the right to that width, as the model was trained; ``stretch`` widens every line,
-    giving each narrow digit more time steps: both slower, and views of their own."""
+    giving each narrow digit more time steps: both slower, and views of their own.
+
+    Crops of one width go through the model together, ``rec_batch`` at a time; each batch is cut out,
+    read and decoded on one of the engine's threads, the costliest first, so that the threads finish
+    together and the page waits on no single long line at the end."""
     eng = engine()
-    lines = [line_image(gray, b, height, stretch) for b in boxes]
     by_width: dict[int, list[int]] = {}
-    for i, (img, _) in enumerate(lines):
-        by_width.setdefault(max(pad_to, img.shape[1]), []).append(i)
-    batches: list[tuple[list[int], np.ndarray]] = []
-    for width, ids in by_width.items():
-        for batch in (ids[k : k + s.rec_batch] for k in range(0, len(ids), s.rec_batch)):
-            x = np.zeros((len(batch), 3, LINE, width), dtype=np.float32)  # padding: 0, as in training
-            for k, i in enumerate(batch):
-                x[k, :, :, : lines[i][0].shape[1]] = lines[i][0].astype(np.float32) / 127.5 - 1.0
-            batches.append((batch, x))
-    reads: list[Read] = []
-    for (batch, x), probs in zip(batches, eng.recognise([x for _, x in batches]), strict=True):
-        step = x.shape[3] / probs.shape[1]  # input pixels per time step
-        for k, i in enumerate(batch):
+    for i, box in enumerate(boxes):
+        by_width.setdefault(max(pad_to, _line_shape(box, height, stretch)[0]), []).append(i)
+    batches = [
+        (width, ids[k : k + s.rec_batch])
+        for width, ids in by_width.items()
+        for k in range(0, len(ids), s.rec_batch)
+    ]
+    batches.sort(key=lambda b: -b[0] * len(b[1]))
+
+    def read(batch: tuple[int, list[int]]) -> list[Read]:
+        width, ids = batch
+        x = np.zeros((len(ids), 3, LINE, width), dtype=np.float32)  # padding: 0, as in training
+        lines = [line_image(gray, boxes[i], height, stretch) for i in ids]
+        for k, (img, _) in enumerate(lines):
+            x[k, :, :, : img.shape[1]] = img.astype(np.float32) / 127.5 - 1.0
+        probs = eng.rec.run(None, {eng.rec.get_inputs()[0].name: x})[0]
+        step = width / probs.shape[1]  # input pixels per time step
+        out = []
+        for k, i in enumerate(ids):
             steps, text, chances, margins, held = read_probs(probs[k], eng)
             if not text or sum(chances) / len(chances) < s.text_score:
                 continue
-            (x0, y0, x1, y1), (img, vertical) = boxes[i], lines[i]
+            (x0, y0, x1, y1), (img, vertical) = boxes[i], lines[k]
             start, along = (y0, y1 - y0) if vertical else (x0, x1 - x0)
             at = [start + min((t + 0.5) * step, img.shape[1]) / img.shape[1] * along for t in steps]
-            reads.append(Read(boxes[i], vertical, text, at, chances, margins, held))
+            out.append(Read(boxes[i], vertical, text, at, chances, margins, held))
+        return out
+
+    reads = [r for batch in eng.map(read, batches) for r in batch]
     return sorted(reads, key=lambda r: (r.box[1], r.box[0]))
 
 
