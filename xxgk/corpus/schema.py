@@ -136,7 +136,64 @@ def _wide_view_by_position() -> str:
     )
 
 
+# Migration 3 rebuilds the three tables that get a row per document without their PRIMARY KEYs. DuckDB
+# backs a PRIMARY KEY with an ART index that must stay in memory and grows with the store (~19 MB of the
+# writer's memory at 100,000 reports, and it keeps growing), while the one writer already decides what is
+# new inside each batch's transaction (``Store._write``): the keys bought nothing but memory and insert
+# time. DuckDB cannot drop a constraint in place, so each table is copied; the views bind by name and
+# keep working. The small, user-sized tables (agencies, agency_aliases) keep theirs.
+_NO_DOCUMENT_INDEXES = """
+CREATE TABLE documents_v3 (
+  sha256      VARCHAR NOT NULL,      -- unique: the writer inserts only hashes the table lacks
+  path        VARCHAR NOT NULL,
+  size        BIGINT NOT NULL,
+  content     BLOB,
+  ingested_at TIMESTAMP NOT NULL
+);
+INSERT INTO documents_v3 SELECT sha256, path, size, content, ingested_at FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v3 RENAME TO documents;
+CREATE TABLE read_errors_v3 (        -- unique on (sha256, extractor_version), kept so by the writer
+  sha256            VARCHAR NOT NULL,
+  extractor_version VARCHAR NOT NULL,
+  error             VARCHAR NOT NULL,
+  created_at        TIMESTAMP NOT NULL
+);
+INSERT INTO read_errors_v3 SELECT sha256, extractor_version, error, created_at FROM read_errors;
+DROP TABLE read_errors;
+ALTER TABLE read_errors_v3 RENAME TO read_errors;
+CREATE TABLE reports_v3 (
+  report_id         VARCHAR NOT NULL,     -- unique: the writer skips ids the table has
+  sha256            VARCHAR NOT NULL,
+  agency_name       VARCHAR,
+  auto_key          VARCHAR,
+  year              INTEGER,
+  format_version    VARCHAR NOT NULL,
+  kind              VARCHAR NOT NULL,
+  extractor_version VARCHAR NOT NULL,
+  rules_version     VARCHAR NOT NULL,
+  errors            INTEGER NOT NULL,
+  warnings          INTEGER NOT NULL,
+  infos             INTEGER NOT NULL,
+  body              BLOB NOT NULL,
+  created_at        TIMESTAMP NOT NULL,
+  seq               BIGINT NOT NULL
+);
+INSERT INTO reports_v3 SELECT report_id, sha256, agency_name, auto_key, year, format_version, kind,
+  extractor_version, rules_version, errors, warnings, infos, body, created_at, seq FROM reports;
+DROP TABLE reports;
+ALTER TABLE reports_v3 RENAME TO reports;
+"""
+
+# the tables whose uniqueness the writer keeps (see Store._write), with the columns that are unique
+WRITER_UNIQUE: dict[str, tuple[str, ...]] = {
+    "documents": ("sha256",),
+    "read_errors": ("sha256", "extractor_version"),
+    "reports": ("report_id",),
+}
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL + _wide_view()),
     Migration(2, "report_values by position", _wide_view_by_position()),
+    Migration(3, "per-document tables without ART indexes", _NO_DOCUMENT_INDEXES),
 )

@@ -23,11 +23,14 @@ from xxgk.corpus.agencies import Alias, normalise
 from xxgk.corpus.codec import dumps, pack
 from xxgk.corpus.queries import StoreReads
 from xxgk.corpus.records import Record
-from xxgk.corpus.schema import MIGRATIONS
+from xxgk.corpus.schema import MIGRATIONS, WRITER_UNIQUE
 from xxgk.errors import ReadError
 
 DEFAULT_DB = Path("xxgk.duckdb")
 # DuckDB's own cache grows to most of RAM by default; a store spills to disk instead (XXGK_DB_MEMORY overrides)
+DEFAULT_MEMORY = "256MB"
+_DOCUMENT_COLUMNS = ("sha256", "path", "size", "content", "ingested_at")
+_ERROR_COLUMNS = ("sha256", "extractor_version", "error", "created_at")
 
 _CELL_SCHEMA = pa.schema(
     [
@@ -100,10 +103,18 @@ def _cell_columns(records: Sequence[Record]) -> dict[str, list[Any]]:
 class Store(StoreReads):
     """A DuckDB file of documents, reports, cells, findings and agencies (see ``schema.py``)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None, *, read_only: bool) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        path: Path | None,
+        *,
+        read_only: bool,
+        memory: str = DEFAULT_MEMORY,
+    ) -> None:
         self.con = con
         self.path = path
         self.read_only = read_only
+        self.memory = memory  # the DuckDB memory_limit this store was opened with
 
     @classmethod
     def open(cls, path: Path | str | None = DEFAULT_DB, *, read_only: bool = False) -> Store:
@@ -111,16 +122,15 @@ class Store(StoreReads):
         p = Path(path) if path is not None else None
         if read_only and p is not None and not p.exists():
             raise ReadError(str(p), "no such store; run `xxgk ingest` first")
+        memory = os.environ.get("XXGK_DB_MEMORY", DEFAULT_MEMORY)
         try:
             con = duckdb.connect(
-                str(p) if p is not None else ":memory:",
-                read_only=read_only,
-                config={"memory_limit": os.environ.get("XXGK_DB_MEMORY", "256MB")},
+                str(p) if p is not None else ":memory:", read_only=read_only, config={"memory_limit": memory}
             )
         except duckdb.Error as e:
             raise ReadError(str(p), f"cannot open the store: {str(e).splitlines()[0]}") from None
         con.execute("SET enable_progress_bar = false")  # it would print into --json output on slow queries
-        store = cls(con, p, read_only=read_only)
+        store = cls(con, p, read_only=read_only, memory=memory)
         if read_only:
             if store.version() < len(MIGRATIONS):
                 raise ReadError(str(p), "the store needs migrating; open it once without read_only")
@@ -170,6 +180,29 @@ class Store(StoreReads):
         return applied
 
     @contextmanager
+    def memory_limit(self, limit: str) -> Iterator[None]:
+        """Run a block under another DuckDB memory_limit, then go back to the store's own.
+
+        DuckDB's buffer pool keeps every block it has written or read until the limit forces it out, so
+        a writer that only appends fills it with blocks it never reads again; the writer runs under a
+        smaller limit than the analysis commands (``xxgk.corpus.ingest.ingest_budget``). An in-memory
+        store is left alone: its tables live in that pool.
+        """
+        if self.path is None:
+            yield
+            return
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{self.memory}'")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file, so the next open has nothing to replay (in memory)."""
+        if self.path is not None and not self.read_only:
+            self.con.execute("CHECKPOINT")
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -211,13 +244,19 @@ class Store(StoreReads):
         }
         seq_row = self.con.execute("SELECT coalesce(max(seq), 0) FROM reports").fetchone()
         seq = int(seq_row[0]) if seq_row else 0
-        docs, errors, reports, findings, agencies, fresh = [], [], [], [], [], []
+        docs: dict[str, tuple[Any, ...]] = {}
+        errors: dict[tuple[str, str], tuple[Any, ...]] = {}
+        reports, findings, agencies, fresh = [], [], [], []
         for rec, content in batch:
-            docs.append(
-                (rec["sha256"], rec["path"], rec["size"], zlib.compress(content, 6) if content else None, now)
-            )
+            if rec["sha256"] not in docs:  # the same bytes twice in a batch: the first path, as before
+                docs[rec["sha256"]] = (
+                    rec["sha256"], rec["path"], rec["size"], zlib.compress(content, 6) if content else None, now
+                )  # fmt: skip
             if rec["error"]:
-                errors.append((rec["sha256"], rec["extractor_version"], rec["error"], now))
+                errors.setdefault(
+                    (rec["sha256"], rec["extractor_version"]),
+                    (rec["sha256"], rec["extractor_version"], rec["error"], now),
+                )
             report = rec["report"]
             if report is None or rec["report_id"] in have:
                 continue
@@ -254,8 +293,10 @@ class Store(StoreReads):
                     (agency["key"], agency["name"], agency["level"], agency["province"], agency["city"],
                      agency["county"], agency["division_code"])
                 )  # fmt: skip
-        self.insert("documents", docs, or_ignore=True)
-        self.insert("read_errors", errors, or_ignore=True)
+        # uniqueness of documents, read errors and reports is this writer's to keep (schema migration 3):
+        # inside this transaction, rows whose key the table has are not inserted (`have` above for reports)
+        self.insert("documents", list(docs.values()), columns=_DOCUMENT_COLUMNS, new_only=True)
+        self.insert("read_errors", list(errors.values()), columns=_ERROR_COLUMNS, new_only=True)
         self.insert("agencies", list({a[0]: a for a in reversed(agencies)}.values()), or_ignore=True)
         self.insert("reports", reports)
         if fresh:
@@ -274,24 +315,41 @@ class Store(StoreReads):
         *,
         columns: Sequence[str] | None = None,
         or_ignore: bool = False,
+        new_only: bool = False,
     ) -> None:
-        """Rows in one columnar insert: DuckDB's executemany costs milliseconds a row, Arrow microseconds."""
+        """Rows in one columnar insert: DuckDB's executemany costs milliseconds a row, Arrow microseconds.
+
+        ``or_ignore`` skips rows that clash with a PRIMARY KEY; ``new_only`` skips rows whose key
+        (``schema.WRITER_UNIQUE``) the table already has, for the tables that have no key to clash with.
+        """
         if not rows:
             return
         names = list(columns) if columns else [f"c{i}" for i in range(len(rows[0]))]
         data = pa.table(
             {n: pa.array(list(col)) for n, col in zip(names, zip(*rows, strict=True), strict=True)}
         )
-        self._insert_arrow(table, data, columns=columns, or_ignore=or_ignore)
+        self._insert_arrow(table, data, columns=columns, or_ignore=or_ignore, new_only=new_only)
 
     def _insert_arrow(
-        self, table: str, data: pa.Table, *, columns: Sequence[str] | None = None, or_ignore: bool = False
+        self,
+        table: str,
+        data: pa.Table,
+        *,
+        columns: Sequence[str] | None = None,
+        or_ignore: bool = False,
+        new_only: bool = False,
     ) -> None:
         target = f"{table} ({', '.join(columns)})" if columns else table
+        where = ""
+        if new_only:
+            same = " AND ".join(f"t.{k} = r.{k}" for k in WRITER_UNIQUE[table])
+            where = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})"
         # `_rows` is found by DuckDB's replacement scan of this frame; execute() (unlike register())
         # also closes a result an earlier fetchone() left open
         _rows = data
-        self.con.execute(f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {target} SELECT * FROM _rows")
+        self.con.execute(
+            f"INSERT {'OR IGNORE ' if or_ignore else ''}INTO {target} SELECT * FROM _rows r{where}"
+        )
 
     def set_aliases(self, aliases: Sequence[Alias]) -> int:
         """Replace the alias table with the file's rows (reports are untouched: aliases apply at query time)."""
