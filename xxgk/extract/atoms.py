@@ -9,6 +9,7 @@ into the numbering of the next label (``40000042.其他…``) gives that last di
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 TEXT, NUM, PH, BLANK = "text", "num", "ph", "blank"
@@ -141,6 +142,47 @@ def line_atoms(line: str, lineno: int, offset: int = 0) -> list[Atom]:
     else:
         _stream_atoms(line, lineno, 0, out)
     return out
+
+
+def borders_survive(atoms: Sequence[Atom]) -> bool:
+    """Whether a table kept the borders between its values: most runs of values (the values between two
+    labels) hold several values apart, as tab, Markdown, PDF and OCR text do. Crawler text lost them, and a
+    row's counts run together into one number (``申请数量21710000218``). In a table with borders, a row
+    with fewer values than cells left some cells empty; in one without, its digits are to be cut."""
+    apart = joined = 0
+    run: list[Atom] = []
+    for a in (*atoms, None):
+        if a is None or a.kind == TEXT:
+            if len(run) > 1:
+                apart += 1
+            elif run and run[0].kind == NUM and len(run[0].text) > 1:
+                joined += 1
+            run = []
+        else:
+            run.append(a)
+    return apart > joined
+
+
+def one_value_per_line(atoms: Sequence[Atom]) -> bool:
+    """Whether a table was written one cell per line, as text taken from a PDF or a web page cell by cell
+    comes out: most lines that hold a value hold nothing else. A row's values then run on over the lines
+    after its label, up to the next label."""
+    alone = shared = 0
+    line, values, texts = -1, 0, 0
+    for a in (*atoms, None):
+        if a is None or a.line != line:
+            if values == 1 and not texts:
+                alone += 1
+            elif values:
+                shared += 1
+            if a is None:
+                break
+            line, values, texts = a.line, 0, 0
+        if a.kind == TEXT:
+            texts += 1
+        else:
+            values += 1
+    return alone >= 8 and alone > 4 * shared
 
 
 _GARBLED = re.compile(r"[\d?？oOlI|.,，:：'\s-]*[\d?？][\d?？oOlI|.,，:：'\s-]*")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from xxgk.catalogue import cell_keys
+from xxgk.extract.atoms import Atom, borders_survive
 from xxgk.extract.document import Document
 from xxgk.extract.meta import is_legacy, read_meta
 from xxgk.extract.regions import find_regions
@@ -41,15 +42,14 @@ def _sections(doc: Document, headings: list[Heading]) -> list[Section]:
     return out
 
 
-def _table(doc: Document, span: tuple[int, int] | None, reader: str) -> TableResult:
-    if span is None:
+def _table(doc: Document, atoms: list[Atom] | None, reader: str, spaced: bool) -> TableResult:
+    if atoms is None:
         return TableResult({"t2": "二", "t3": "三", "t4": "四"}[reader])
-    atoms = doc.atoms(*span)
     if reader == "t2":
-        return read_table2(atoms, doc.text)
+        return read_table2(atoms, doc.text, spaced=spaced)
     if reader == "t3":
-        return read_table3(atoms)
-    return read_table4(atoms)
+        return read_table3(atoms, spaced=spaced)
+    return read_table4(atoms, spaced=spaced)
 
 
 def parse_text(text: str, source: SourceDoc | None = None) -> Report:
@@ -58,7 +58,10 @@ def parse_text(text: str, source: SourceDoc | None = None) -> Report:
     headings = find_headings(doc.text)
     sections = _sections(doc, headings)
     regions = find_regions(doc.text, headings)
-    results = {name: _table(doc, getattr(regions, name), name) for name in ("t2", "t3", "t4")}
+    spans = {name: getattr(regions, name) for name in ("t2", "t3", "t4")}
+    atoms = {name: doc.atoms(*span) if span is not None else None for name, span in spans.items()}
+    spaced = borders_survive([a for table in atoms.values() if table for a in table])
+    results = {name: _table(doc, atoms[name], name, spaced) for name in spans}
     meta = read_meta(doc.text, doc.lines)
     legacy = is_legacy(doc.text, meta.year, results["t3"].found)
 

@@ -5,7 +5,9 @@ slots there is one reading. Otherwise the layout allows several, and only these:
 
 * **split** — a digit run whose borders were lost (``21710000218``) is cut into several numbers, no part
   with a leading zero;
-* **short** — fewer slots than cells: the slots keep their order and some cells got no printed value;
+* **short** — fewer slots than cells: the slots keep their order and some cells got no printed value
+  (at most MAX_GAP of them, unless whitespace sets the values apart: then borders survive, a value left
+  out is a cell left empty, and short readings come before cutting printed numbers);
 * **long** — more slots than cells: some slot is extra.
 
 A reading never holds a value that is not printed, except where the row's own sums force it (``derive``):
@@ -233,6 +235,7 @@ def row_readings(
     sums: Sums = (),
     allow_decimal: bool = False,
     trailing_cells: bool = True,
+    spaced: bool = False,
 ) -> RowReadings:
     """Every reading of `slots` into k cells the layout allows, narrowed by the row's sums.
 
@@ -259,11 +262,11 @@ def row_readings(
     # Other rows take far longer to read, and the same row recurs ("0 0 0 0 0 0" in every other row of
     # some tables, "0000000" in crawler text): what a row allows depends only on its slots' kinds and
     # texts, so it is computed once and given the places of each row it is read for.
-    key = (tuple([(a.kind, a.text) for a in slots]), k, sums, allow_decimal)
+    key = (tuple([(a.kind, a.text) for a in slots]), k, sums, allow_decimal, spaced)
     template = _TEMPLATES.get(key)
     if template is not None:
         return _instantiate(template, slots)
-    rr = _inexact_readings(slots, k, sums, allow_decimal)
+    rr = _inexact_readings(slots, k, sums, allow_decimal, spaced)
     _remember(key, rr, slots)
     return rr
 
@@ -304,7 +307,9 @@ def _instantiate(
     )
 
 
-def _inexact_readings(slots: list[Atom], k: int, sums: Sums, allow_decimal: bool) -> RowReadings:
+def _inexact_readings(
+    slots: list[Atom], k: int, sums: Sums, allow_decimal: bool, spaced: bool = False
+) -> RowReadings:
     """``row_readings`` for a row whose slots are not exactly its k cells."""
     m = len(slots)
     splittable = [a for a in slots if a.kind == NUM and a.text.isdigit()]
@@ -313,7 +318,7 @@ def _inexact_readings(slots: list[Atom], k: int, sums: Sums, allow_decimal: bool
         and sum(len(a.text) for a in splittable) + m - len(splittable) >= k
         and any(len(a.text) > 1 for a in splittable)
     )
-    can_short = m < k and k - m <= MAX_GAP and comb(k, m) <= MAX_CANDIDATES
+    can_short = m < k and k - m <= (k - 1 if spaced else MAX_GAP) and comb(k, m) <= MAX_CANDIDATES
     choice = any(len(a.text) > 1 and a.text.strip("0") for a in splittable)
     tried: dict[str, tuple[tuple[Reading, ...], bool] | None] = {}  # each kind is tried at most once
 
@@ -341,9 +346,10 @@ def _inexact_readings(slots: list[Atom], k: int, sums: Sums, allow_decimal: bool
 
     # A row nearly complete lost a cell; a row of a few long runs lost its borders. Readings that satisfy
     # the sums win whichever way they were found; failing that, the more likely kind, unfit, is kept.
-    # Without sums nothing can be checked: digits that can fill every cell beat gaps.
+    # Without sums nothing can be checked: digits that can fill every cell beat gaps — unless whitespace
+    # shows the borders survived, when gaps are what was printed.
     order = [("short", short), ("split", lambda: split(True))]
-    if m < k - MAX_GAP or not sums:
+    if not spaced and (m < k - MAX_GAP or not sums):
         order.reverse()
     for kind, make in order:
         found = make()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.atoms import BLANK, PH, TEXT, Atom, garbled_number
+from xxgk.extract.atoms import BLANK, PH, TEXT, Atom, garbled_number, one_value_per_line
 from xxgk.extract.document import normalise
 
 UNLABELLED_SCORE = 0.5
@@ -83,6 +83,7 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
     rows: list[PrintedRow] = []
     label: list[Atom] = []
     slots: list[Atom] = []
+    join = one_value_per_line(atoms)  # one cell per line: a row's values run on to its next label
 
     def emit() -> None:
         nonlocal label, slots
@@ -101,19 +102,34 @@ def split_rows(atoms: Sequence[Atom], *, leading_blanks: bool) -> list[PrintedRo
             else:
                 if slots:
                     emit()
-                if label and label[-1].line != line:
+                if (
+                    label
+                    and label[-1].line != line
+                    and not (label[-1].line == line - 1 and _continues(a.text))
+                ):
                     label = []
                 label.append(a)
                 continue
-        if slots and slots[-1].line != line:
-            emit()
-        if label and label[-1].line != line:
-            label = []
+        if not join:
+            if slots and slots[-1].line != line:
+                emit()
+            if label and label[-1].line != line:
+                label = []
         if kind == BLANK and not slots and not label and not leading_blanks:
             continue  # an empty label column before the row's label
         slots.append(a)
     emit()
     return rows
+
+
+_NUMBERED = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]\d+[)）]|\d+[.．、])")
+
+
+def _continues(text: str) -> bool:
+    """Whether label text on a new line goes on with the label text of the line before, which had no values
+    (``（二）部分公开（区分处理的，只计这一情形，`` / ``不计其他情形）  0  0 …``): it does not open with a
+    row's numbering. A numbered label starts a row of its own; the line before was some other row's."""
+    return _NUMBERED.match(text) is None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from xxgk.catalogue import T2_ROWS, T2Row
-from xxgk.extract.atoms import TEXT, Atom
+from xxgk.extract.atoms import TEXT, Atom, one_value_per_line
 from xxgk.extract.document import normalise
 from xxgk.extract.readings import Reading, row_readings, values_of
 from xxgk.extract.rows import PrintedRow
@@ -31,20 +31,25 @@ _NAMES = {row.label: tuple(normalise(n) for n in (row.label, *row.aliases)) for 
 
 
 def _find_row(
-    atoms: Sequence[Atom], row: T2Row, labels: Sequence[str | None]
+    atoms: Sequence[Atom], row: T2Row, labels: Sequence[str | None], join: bool = False
 ) -> tuple[Atom, list[Atom]] | None:
-    """The first label atom ending in the row's label with values after it on its line, and those values.
-    ``labels``: each atom's normalised text (None for a value), computed once for the six rows."""
+    """The first label atom ending in the row's label with values after it on its line (or, when its line
+    has none, on the line under it: values printed beneath their label), and those values.
+    ``labels``: each atom's normalised text (None for a value), computed once for the six rows; ``join``:
+    the table is written one cell per line, and a row's values run on to the next label."""
     names = _NAMES[row.label]
     blank_row = None
     for i, label in enumerate(labels):
         if label is None or not label.endswith(names):
             continue
         a = atoms[i]
-        slots = []
+        slots: list[Atom] = []
         after = None
+        line = a.line
         for b in atoms[i + 1 :]:
-            if b.kind == TEXT or b.line != a.line:
+            if b.line == line + 1 and not slots and b.kind != TEXT:
+                line = b.line  # the label's line ended without values: its values are under it
+            if b.kind == TEXT or (b.line != line and not join):
                 after = b
                 break
             slots.append(b)
@@ -77,11 +82,12 @@ def _pin_by_text(
     return kept, "；".join(stated)
 
 
-def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
+def read_table2(atoms: Sequence[Atom], text: str, *, spaced: bool = False) -> TableResult:
     result = TableResult("二")
     labels = [normalise(a.text) if a.kind == TEXT else None for a in atoms]
+    join = one_value_per_line(atoms)
     for row in T2_ROWS:
-        found = _find_row(atoms, row, labels)
+        found = _find_row(atoms, row, labels, join)
         if found is None:
             for key in row.keys:
                 result.absent(key)
@@ -90,7 +96,7 @@ def read_table2(atoms: Sequence[Atom], text: str) -> TableResult:
         result.found = True
         label, slots = found
         k = len(row.keys)
-        rr = row_readings(slots, k, allow_decimal=row.keys[0] == "t2.fees.amount")
+        rr = row_readings(slots, k, allow_decimal=row.keys[0] == "t2.fees.amount", spaced=spaced)
         printed = PrintedRow(normalise(label.text)[-12:], [label], slots)
         readings, stated = (
             _pin_by_text(row.keys, rr.readings, text) if len(rr.readings) > 1 else (rr.readings, "")

@@ -62,10 +62,11 @@ def _present_columns(header: str, rows: Sequence[PrintedRow]) -> list[int]:
     return list(range(K_FULL))
 
 
-def read_table3(atoms: Sequence[Atom], *, fast: bool = True) -> TableResult:
+def read_table3(atoms: Sequence[Atom], *, fast: bool = True, spaced: bool = False) -> TableResult:
     """Table 三 from its atoms. ``fast``: rows printed as exactly their cells, every one a plain count (most
     rows of most tables), are written straight out when no other row leaves the arithmetic a choice; with
-    ``fast=False`` every row goes through the readings (the tests hold the two paths to the same result)."""
+    ``fast=False`` every row goes through the readings (the tests hold the two paths to the same result).
+    ``spaced``: the document's tables kept the borders between values (see ``row_readings``)."""
     result = TableResult("三")
     start = _first_row(atoms)
     if start is None:
@@ -94,7 +95,7 @@ def read_table3(atoms: Sequence[Atom], *, fast: bool = True) -> TableResult:
         if fast and (plain := _plain(slots, k, trailing_cells)) is not None:
             rows[tmpl.key] = (row, plain, None)
             continue
-        rr = row_readings(slots, k, sums=sums, trailing_cells=trailing_cells)
+        rr = row_readings(slots, k, sums=sums, trailing_cells=trailing_cells, spaced=spaced)
         rows[tmpl.key] = (row, slots, rr)
         if rr.kind != "exact" and rr.chosen:
             result.row_event(rr.kind, tmpl.key, row, k, "表三")
@@ -102,7 +103,9 @@ def read_table3(atoms: Sequence[Atom], *, fast: bool = True) -> TableResult:
     if any(rr is not None and len(rr.readings) > 1 for _, _, rr in rows.values()):
         # the column relations choose among the readings of some row: they need every row's values
         every = {
-            key: (rr or row_readings(slots, k, sums=sums, trailing_cells=trailing_cells)).readings
+            key: (
+                rr or row_readings(slots, k, sums=sums, trailing_cells=trailing_cells, spaced=spaced)
+            ).readings
             for key, (_, slots, rr) in rows.items()
         }
         kept, _ = solve(every, _equations(k))

@@ -76,7 +76,7 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
     return slots
 
 
-def read_table4(atoms: Sequence[Atom]) -> TableResult:
+def read_table4(atoms: Sequence[Atom], *, spaced: bool = False) -> TableResult:
     result = TableResult("四")
     slots = table_slots(atoms)
     keys = [t4_key(g, c) for g in T4_GROUP_KEYS for c in T4_COLUMN_KEYS]
@@ -85,7 +85,7 @@ def read_table4(atoms: Sequence[Atom]) -> TableResult:
             result.absent(key)
         return result
     result.found = True
-    rr = row_readings(slots, K, sums=SUMS)
+    rr = row_readings(slots, K, sums=SUMS, spaced=spaced)
     pseudo = PrintedRow("表四", [], slots)
     if rr.kind != "exact" and rr.chosen:
         result.row_event(rr.kind, "t4", pseudo, K, "表四")
