@@ -55,7 +55,15 @@ def _wrapped(text: str) -> str:
     return text.replace(NO_CORRECTION, NO_CORRECTION.replace("补正", "补\n正"))
 
 
+def _thousands(text: str) -> str:
+    """Counts of 1,000 and more with thousands separators ("1,305"), as spreadsheets print them."""
+    return re.sub(r"(?<=\t)(\d{1,3})(\d{3})(?=\t|\n)", r"\1,\2", text)
+
+
 LOSSLESS: dict[str, Callable[[str], str]] = {
+    "thousands_separators": _thousands,
+    "thousands_separators_between_spaces": lambda t: _thousands(t).replace("\t", "   "),
+    "fee_with_its_unit": lambda t: re.sub(r"(行政事业性收费\t)([\d.]+)", r"\g<1>\g<2>万元", t),
     "runs_of_spaces": lambda t: t.replace("\t", "    "),
     "single_spaces": lambda t: t.replace("\t", " "),
     "ideographic_spaces": lambda t: t.replace("\t", "\u3000"),

@@ -28,9 +28,11 @@ _SEPARATOR_ROW = re.compile(r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-*:?\s*)*\|?\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SIGNED = re.compile(r"[-－—]\s*\d+(?:\.\d+)?")  # a negative count is kept as printed, for cell.invalid
 _NUMBERS = re.compile(r"[\d.\s]+")
+# a cell's number with thousands separators or a unit after it ("1,305", "18,651.06万元", "3件")
+_DRESSED = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:万元|元|件|条|个|项|次|篇)?")
 PLACEHOLDER = re.compile(r"[/／\\—–\-－_~～×xX*]+|无|空|——|--|——")
 _STREAM = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?)|(?P<ws>\s+)|(?P<ph>(?<![^\s|])[/／—–－](?![^\s|]))|(?P<text>[^\d\s]+)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<ws>\s+)|(?P<ph>(?<![^\s|])[/／—–－](?![^\s|]))|(?P<text>[^\d\s]+)"
 )
 _LABEL_NUMBER_AFTER = re.compile(r"[.．、]\s*[^\d\s.．]")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
@@ -75,6 +77,9 @@ def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom], grid: bool 
     elif _NUMBERS.fullmatch(stripped):
         for m in _NUMBER.finditer(cell):
             out.append(Atom(NUM, m.group(0), lineno, start + m.start(), start + m.end()))
+    elif dressed := _DRESSED.fullmatch(stripped):  # the number is the cell's; its text loses the commas
+        number = dressed.group("num").replace(",", "")
+        out.append(Atom(NUM, number, lineno, lead, lead + len(stripped), grid))
     elif PLACEHOLDER.fullmatch(stripped):
         out.append(Atom(PH, stripped, lineno, lead, lead + len(stripped), grid))
     else:
@@ -107,7 +112,9 @@ def _stream_atoms(text: str, lineno: int, offset: int, out: list[Atom]) -> None:
         if kind == "ws":
             continue
         if kind == "num":
-            if "." not in tok and _LABEL_NUMBER_AFTER.match(text, m.end()):
+            if "," in tok:
+                tok = tok.replace(",", "")  # thousands separators: "1,305" is one number
+            elif "." not in tok and _LABEL_NUMBER_AFTER.match(text, m.end()):
                 # "40000042.其他" → 4000004 | "2.其他"; a lone "2." is all label.
                 if len(tok) > 1:
                     out.append(Atom(NUM, tok[:-1], lineno, s, e - 1))
