@@ -85,6 +85,28 @@ def test_text_that_keeps_every_value_reads_back_every_cell(
     assert report.cells == cells
 
 
+def _without_outer_pipes(text: str) -> str:
+    return "\n".join(
+        line.strip().strip("|") if line.lstrip().startswith("|") else line for line in text.split("\n")
+    )
+
+
+MARKDOWN: dict[str, Callable[[str], str]] = {
+    "rows_without_outer_pipes": _without_outer_pipes,
+    "pipes_without_padding": lambda t: re.sub(r" *\| *", "|", t),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(MARKDOWN))
+@SETTINGS
+@given(cells=valid_cells())
+def test_markdown_as_written_by_hand_reads_back_every_cell(
+    variant: str, cells: dict[str, int | float]
+) -> None:
+    text = render_text(ReportData(agency=AGENCY, year=2024, cells=cells), "markdown")
+    assert xxgk.parse(MARKDOWN[variant](text)).cells == cells
+
+
 def _empty_zeros(text: str) -> str:
     """Zero cells left empty, as many offices print them (tabs kept)."""
     return re.sub(r"(?<=\t)0(?=\t|\n)", "", text)

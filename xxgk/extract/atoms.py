@@ -51,8 +51,9 @@ def clean_line(line: str) -> str:
 
 
 def is_pipe_row(line: str) -> bool:
-    s = line.lstrip()
-    return s.startswith("|") and s.count("|") >= 2
+    """A Markdown table row: between pipes, or with cells split by pipes and no outer ones."""
+    s = line.strip()
+    return (s.startswith("|") and s.count("|") >= 2) or ("|" in s and not s.startswith("|"))
 
 
 def is_separator_row(line: str) -> bool:
@@ -141,8 +142,9 @@ def line_atoms(line: str, lineno: int, offset: int = 0) -> list[Atom]:
     if is_pipe_row(line):
         if is_separator_row(line):
             return out
-        first = line.index("|")
-        last = line.rindex("|")
+        # Markdown allows a row without its outer pipes ("规章 | 0 | 9 | 0"): cells run to the line's ends
+        first = line.index("|") if line.lstrip().startswith("|") else -1
+        last = line.rindex("|") if line.rstrip().endswith("|") else len(line)
         _cells_atoms(line[first + 1 : last].split("|"), lineno, first + 1, out, True)
     elif "\t" in line:
         _cells_atoms(line.split("\t"), lineno, 0, out, False)
