@@ -60,7 +60,21 @@ def _thousands(text: str) -> str:
     return re.sub(r"(?<=\t)(\d{1,3})(\d{3})(?=\t|\n)", r"\1,\2", text)
 
 
+def _empty_column_before_values(text: str) -> str:
+    """An empty column between a row's label and its values (a merged label printed as two cells)."""
+    out = []
+    for line in text.split("\n"):
+        parts = line.split("\t")
+        first = next((i for i, p in enumerate(parts) if p.strip().isdigit()), None)
+        if first and parts[first - 1].strip():
+            parts.insert(first, "")
+        out.append("\t".join(parts))
+    return "\n".join(out)
+
+
 LOSSLESS: dict[str, Callable[[str], str]] = {
+    "empty_column_before_values": _empty_column_before_values,
+    "empty_columns_at_both_ends": lambda t: "\n".join(f"\t{x}\t" if "\t" in x else x for x in t.split("\n")),
     "thousands_separators": _thousands,
     "thousands_separators_between_spaces": lambda t: _thousands(t).replace("\t", "   "),
     "fee_with_its_unit": lambda t: re.sub(r"(行政事业性收费\t)([\d.]+)", r"\g<1>\g<2>万元", t),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from xxgk.catalogue import T2_ROWS, T2Row
-from xxgk.extract.atoms import TEXT, Atom, one_value_per_line
+from xxgk.extract.atoms import BLANK, TEXT, Atom, one_value_per_line
 from xxgk.extract.document import normalise
 from xxgk.extract.readings import Reading, row_readings, values_of
 from xxgk.extract.rows import PrintedRow
@@ -96,6 +96,8 @@ def read_table2(atoms: Sequence[Atom], text: str, *, spaced: bool = False) -> Ta
         result.found = True
         label, slots = found
         k = len(row.keys)
+        while len(slots) > k and slots[0].kind == BLANK:
+            slots = slots[1:]  # an empty column between label and values: more slots than cells, so layout
         rr = row_readings(slots, k, allow_decimal=row.keys[0] == "t2.fees.amount", spaced=spaced)
         printed = PrintedRow(normalise(label.text)[-12:], [label], slots)
         readings, stated = (

@@ -70,9 +70,13 @@ def table_slots(atoms: Sequence[Atom]) -> list[Atom]:
             if prose and slots:
                 break
             continue
-        filled = strip_trailing(values)
-        # trailing empties end a line's cells only when the line is exactly whole groups long
-        slots.extend(values if len(values) % GROUP == 0 and len(values) <= K else filled)
+        # trailing empties end a line's cells only when the line is exactly whole groups long; leading
+        # ones beyond the table's fifteen cells are an empty column before them
+        if len(values) % GROUP or len(values) > K:
+            values = strip_trailing(values)
+        while len(values) > K and values[0].kind == BLANK:
+            values = values[1:]
+        slots.extend(values)
     return slots
 
 
