@@ -258,3 +258,18 @@ def test_sentence_before_table_four_wrapped_before_its_full_stop_is_not_read_as_
         k: v for k, v in cells.items() if k.startswith("t4.")
     }
     assert report.cells == cells
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "隆德县联财镇人民政府二〇二四年政府信息公开工作年度报告",
+        "隆德县联财镇人民政府关于2024年政府信息公开工作年度报告",
+        "2024年隆德县联财镇人民政府政府信息公开工作年度报告",
+        "《隆德县联财镇人民政府 2024 年度政府信息公开工作年度报告》",
+    ],
+)
+def test_title_with_a_chinese_numeral_year_or_guanyu_gives_the_bare_agency(title: str) -> None:
+    text = render_text(ReportData(agency="隆德县联财镇人民政府", year=2024, cells=zeros()), "tabbed")
+    report = xxgk.parse(title + text[text.index("\n") :])
+    assert (report.agency.name, report.year, report.agency.county) == ("隆德县联财镇人民政府", 2024, "隆德县")

@@ -51,8 +51,18 @@ def _iso(y: str | int, m: str | int, d: str | int) -> str:
     return f"{int(y):04d}-{int(m):02d}-{int(d):02d}"
 
 
+_CN_YEAR = re.compile(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)")
+_CN_DIGIT = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+
+
+def _arabic_years(line: str) -> str:
+    """'二〇二四年' → '2024年', as some titles print the year."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGIT), line) if "年" in line else line
+
+
 def _clean_name(name: str) -> str:
     name = name.strip(' ：:，,。“”"《》()（）-—_')
+    name = name.removesuffix("关于")  # "某某县人民政府关于2024年…报告"
     if name.endswith("人民"):
         name += "政府"
     return name
@@ -64,7 +74,7 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     for no, raw in enumerate(lines[:40], start=1):
         if raw.lstrip().startswith("|"):  # a table row (a page's metadata box): only its title-like cell
             raw = next((c for c in raw.split("|") if "报告" in c), "")
-        line = _WS.sub("", _DECOR.sub("", raw))
+        line = _arabic_years(_WS.sub("", _DECOR.sub("", raw)))
         if not line:
             continue
         seen.append((no, line))
