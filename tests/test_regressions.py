@@ -273,3 +273,27 @@ def test_title_with_a_chinese_numeral_year_or_guanyu_gives_the_bare_agency(title
     text = render_text(ReportData(agency="隆德县联财镇人民政府", year=2024, cells=zeros()), "tabbed")
     report = xxgk.parse(title + text[text.index("\n") :])
     assert (report.agency.name, report.year, report.agency.county) == ("隆德县联财镇人民政府", 2024, "隆德县")
+
+
+def test_table_two_label_garbled_by_ocr_still_finds_its_row() -> None:
+    """'行政许个' and '行政规范性文仵' are no row's label exactly; each is close to one row's and to no other's."""
+    cells = zeros()
+    cells.update({"t2.normative.made": 7, "t2.normative.in_force": 40, "t2.licensing.decisions": 12})
+    text = render_text(ReportData(agency="某某县人民政府", year=2024, cells=cells), "tabbed")
+    text = text.replace("行政许可\t", "行政许个\t").replace("行政规范性文件\t", "行政规范性文仵\t")
+    report = xxgk.parse(text)
+    assert report.cells == cells
+
+
+def test_letter_o_or_ideographic_zero_alone_in_a_cell_is_zero() -> None:
+    cells = zeros()
+    cells.update({"t3.new.natural_person": 5, "t3.new.total": 5, "t3.granted.natural_person": 5})
+    cells.update({"t3.granted.total": 5, "t3.total.natural_person": 5, "t3.total.total": 5})
+    text = render_text(ReportData(agency="某某县人民政府", year=2024, cells=cells), "tabbed")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("一、本年新收"):
+            lines[i] = line.replace("\t0\t0\t", "\tO\t〇\t", 1)
+    report = xxgk.parse("\n".join(lines))
+    assert report.cells == cells
+    assert report.details["t3.new.commercial"].place is not None

@@ -39,6 +39,7 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "01234567
 _MARKUP = re.compile(r"</?[a-zA-Z][^>]*>|\*\*")
 
 
+_ZERO_LIKE = frozenset("〇○OoＯｏ")
 _FULLWIDTH_CHAR = re.compile("[０-９．]")
 _make = tuple.__new__  # Atom(...) without the Python-level __new__ of a NamedTuple: thousands per report
 
@@ -81,6 +82,8 @@ def _cell_atoms(cell: str, lineno: int, start: int, out: list[Atom], grid: bool 
     elif dressed := _DRESSED.fullmatch(stripped):  # the number is the cell's; its text loses the commas
         number = dressed.group("num").replace(",", "")
         out.append(Atom(NUM, number, lineno, lead, lead + len(stripped), grid))
+    elif stripped in _ZERO_LIKE:  # 〇, or OCR's letter O for a zero in a cell of its own
+        out.append(Atom(NUM, "0", lineno, lead, lead + len(stripped), grid))
     elif PLACEHOLDER.fullmatch(stripped):
         out.append(Atom(PH, stripped, lineno, lead, lead + len(stripped), grid))
     else:

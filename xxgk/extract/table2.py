@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from xxgk.catalogue import T2_ROWS, T2Row
 from xxgk.extract.atoms import BLANK, TEXT, Atom, one_value_per_line
 from xxgk.extract.document import normalise
@@ -28,38 +30,68 @@ _UNITS = set("件条个项次篇份万元%％")
 
 
 _NAMES = {row.label: tuple(normalise(n) for n in (row.label, *row.aliases)) for row in T2_ROWS}
+_ALL_NAMES = tuple(n for names in _NAMES.values() for n in names)
+
+
+def _values_after(atoms: Sequence[Atom], i: int, join: bool) -> tuple[list[Atom], Atom | None]:
+    """The values after label atom i on its line (or, when its line has none, on the line under it:
+    values printed beneath their label), and the atom that ends them."""
+    a = atoms[i]
+    slots: list[Atom] = []
+    line = a.line
+    for b in atoms[i + 1 :]:
+        if b.line == line + 1 and not slots and b.kind != TEXT:
+            line = b.line  # the label's line ended without values: its values are under it
+        if b.kind == TEXT or (b.line != line and not join):
+            return slots, b
+        slots.append(b)
+    return slots, None
 
 
 def _find_row(
     atoms: Sequence[Atom], row: T2Row, labels: Sequence[str | None], join: bool = False
 ) -> tuple[Atom, list[Atom]] | None:
-    """The first label atom ending in the row's label with values after it on its line (or, when its line
-    has none, on the line under it: values printed beneath their label), and those values.
+    """The first label atom ending in the row's label with values after it, and those values; failing
+    that, a label whose end is close to this row's label and to no other row's (OCR's "行政许个").
     ``labels``: each atom's normalised text (None for a value), computed once for the six rows; ``join``:
     the table is written one cell per line, and a row's values run on to the next label."""
-    names = _NAMES[row.label]
+    exact = [i for i, label in enumerate(labels) if label is not None and label.endswith(_NAMES[row.label])]
+    return _first_with_values(atoms, exact, join) or _first_with_values(atoms, _near(row, labels), join)
+
+
+def _first_with_values(
+    atoms: Sequence[Atom], candidates: list[int], join: bool
+) -> tuple[Atom, list[Atom]] | None:
     blank_row = None
-    for i, label in enumerate(labels):
-        if label is None or not label.endswith(names):
-            continue
+    for i in candidates:
         a = atoms[i]
-        slots: list[Atom] = []
-        after = None
-        line = a.line
-        for b in atoms[i + 1 :]:
-            if b.line == line + 1 and not slots and b.kind != TEXT:
-                line = b.line  # the label's line ended without values: its values are under it
-            if b.kind == TEXT or (b.line != line and not join):
-                after = b
-                break
-            slots.append(b)
+        slots, after = _values_after(atoms, i, join)
         if after is not None and after.line == a.line and after.text[:1] in _UNITS:
             continue  # "制发行政规范性文件4件": a sentence naming the row, not the row
-        if any(s.kind != "blank" for s in slots):
+        if any(s.kind != BLANK for s in slots):
             return a, slots
         if slots and blank_row is None:
             blank_row = (a, slots)  # the row is there, its cells empty
     return blank_row
+
+
+_NEAR = 0.7  # similarity of a label's end to a row's label, for a label that is no row's exactly
+
+
+def _similarity(label: str, row: T2Row) -> float:
+    return max(Levenshtein.normalized_similarity(label[-len(name) :], name) for name in _NAMES[row.label])
+
+
+def _near(row: T2Row, labels: Sequence[str | None]) -> list[int]:
+    """Labels no row ends in exactly whose end is at least _NEAR like this row's, and more than any other's."""
+    out = []
+    for i, label in enumerate(labels):
+        if label is None or len(label) < 3 or any(label.endswith(n) for n in _ALL_NAMES):
+            continue
+        score = _similarity(label, row)
+        if score >= _NEAR and all(_similarity(label, other) < score for other in T2_ROWS if other is not row):
+            out.append(i)
+    return out
 
 
 def _pin_by_text(
